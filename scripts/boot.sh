@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the test kernel in the harness's QEMU.
+#
+#   boot.sh [options] [-- COMMAND...]
+#     --log FILE        console log (default build/console.log)
+#     --timeout S       hard wall-clock limit (default $BOOT_TIMEOUT or 600)
+#     --shell           interactive shell on the console (no log, no limit)
+#     --append ARGS     extra kernel command line
+#     -- COMMAND...     run COMMAND in the guest instead of the tests
+#
+# Without --shell the console goes to the log and the exit status is the
+# parser's: 0 only if every test passed and the kernel log is clean.
+# QEMU_CPU (default "max") and SMP (default 4) choose the virtual CPU.
+
+. "$(dirname "$0")/lib.sh"
+
+LOG=$CONSOLE_LOG
+TIMEOUT=${BOOT_TIMEOUT:-600}
+APPEND=""
+MODE=tests
+SMP=${SMP:-4}
+QEMU_CPU=${QEMU_CPU:-max}
+CMD=()
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--log) LOG=$2; shift 2 ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	--append) APPEND="$APPEND $2"; shift 2 ;;
+	--shell) MODE=shell; shift ;;
+	--) shift; CMD=("$@"); MODE=cmd; break ;;
+	*) die "boot.sh: unknown option $1" ;;
+	esac
+done
+
+[ -x "$QEMU_BIN" ] || die "no QEMU binary at ${QEMU_BIN#"$HARNESS_ROOT"/}; run ./harness run first"
+[ -f "$KERNEL_IMAGE" ] || die "no kernel at ${KERNEL_IMAGE#"$HARNESS_ROOT"/}; run ./harness run first"
+[ -f "$INITRAMFS" ] || die "no initramfs at ${INITRAMFS#"$HARNESS_ROOT"/}; run ./harness run first"
+
+initrd=$INITRAMFS
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ $MODE = cmd ]; then
+	# Linux unpacks concatenated archives in order: append /harness/cmd.
+	mkdir -p "$tmp/root/harness"
+	printf '%s\n' "${CMD[*]}" >"$tmp/root/harness/cmd"
+	(cd "$tmp/root" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >"$tmp/cmd.cpio.gz"
+	cat "$INITRAMFS" "$tmp/cmd.cpio.gz" >"$tmp/initramfs.cpio.gz"
+	initrd=$tmp/initramfs.cpio.gz
+fi
+
+CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0 quiet panic=-1 harness.mode=$MODE harness.cpus=$SMP harness.timeout=${PROGRAM_TIMEOUT:-300}$APPEND"
+
+QEMU=("$QEMU_BIN" -nodefaults -no-user-config -nographic
+	-L /usr/share/seabios -L /usr/share/qemu
+	-machine q35 -accel tcg,thread=multi -cpu "$QEMU_CPU" -smp "$SMP" -m 1G
+	-kernel "$KERNEL_IMAGE" -initrd "$initrd" -append "$CMDLINE"
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-no-reboot)
+
+if [ $MODE = shell ]; then
+	exec "${QEMU[@]}" -serial mon:stdio
+fi
+
+mkdir -p "$(dirname "$LOG")"
+rm -f "$LOG"
+log "booting: -cpu $QEMU_CPU -smp $SMP, limit ${TIMEOUT}s, console in ${LOG#"$HARNESS_ROOT"/}"
+t0=$(date +%s)
+rc=0
+timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial "file:$LOG" -monitor none \
+	</dev/null >"$tmp/qemu.out" 2>&1 || rc=$?
+log "guest ended after $(since "$t0") s (QEMU exit status $rc)"
+if [ -s "$tmp/qemu.out" ]; then
+	sed 's/^/qemu: /' "$tmp/qemu.out" >&2
+fi
+touch "$LOG"
+exec "$PYTHON" "$HARNESS_ROOT/scripts/parse-console.py" --qemu-status "$rc" \
+	--timeout "$TIMEOUT" "$LOG"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the kernel's checkpatch.pl --strict on every patch of linux/series and
+# QEMU's checkpatch.pl on every patch of qemu/series, each from its own
+# tree.  Prints TAP; a checkpatch error fails the patch.
+#
+# Both run with --no-signoff: the series carries no Signed-off-by until the
+# person who posts it has reviewed it and adds their own (README.md).
+
+. "$(dirname "$0")/lib.sh"
+
+n=0
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+check() {
+	local comp=$1 p sdir tool
+	shift
+	sdir=$(series_dir "$comp")
+	tool=$(tree_dir "$comp")/scripts/checkpatch.pl
+	for p in $(series_patches "$sdir"); do
+		n=$((n + 1))
+		if [ ! -x "$tool" ] && [ ! -f "$tool" ]; then
+			echo "not ok $n - checkpatch $comp/$p # no $tool"
+			failed=$((failed + 1))
+			continue
+		fi
+		if (cd "$(tree_dir "$comp")" && perl "$tool" "$@" "$sdir/$p") >"$out" 2>&1; then
+			echo "ok $n - checkpatch $comp/$p"
+		else
+			echo "not ok $n - checkpatch $comp/$p"
+			sed 's/^/# /' "$out"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+echo "TAP version 13"
+check linux --strict --no-signoff --quiet --show-types
+check qemu --no-signoff --quiet
+echo "1..$n"
+[ $failed -eq 0 ]

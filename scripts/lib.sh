@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings and helpers of the harness.  Sourced, never run.
+
+set -o errexit -o nounset -o pipefail
+
+HARNESS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${UINTR_BUILD:-$HARNESS_ROOT/build}
+CACHE=${UINTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uintr-harness}
+BASES=${UINTR_BASES:-$HARNESS_ROOT/bases.conf}
+JOBS=${JOBS:-$(nproc)}
+PYTHON=/usr/bin/python3
+
+# Artifacts, at stable paths (documented in README.md).
+LINUX_TREE_DIR=$BUILD/linux
+LINUX_OBJ=$BUILD/linux-obj
+QEMU_TREE_DIR=$BUILD/qemu
+QEMU_OBJ=$BUILD/qemu-obj
+KERNEL_IMAGE=${KERNEL_IMAGE:-$LINUX_OBJ/arch/x86/boot/bzImage}
+QEMU_BIN=${QEMU_BIN:-$QEMU_OBJ/qemu-system-x86_64}
+SELFTESTS_DIR=$BUILD/selftests
+INITRAMFS=${INITRAMFS:-$BUILD/initramfs.cpio.gz}
+CONSOLE_LOG=$BUILD/console.log
+RESULTS_DIR=$BUILD/results
+
+# Identity used for the commits the harness makes, so that the base commit
+# and the commits of the series are the same on every machine.
+export GIT_AUTHOR_NAME="uintr harness" GIT_AUTHOR_EMAIL="harness@localhost"
+export GIT_COMMITTER_NAME="uintr harness" GIT_COMMITTER_EMAIL="harness@localhost"
+BASE_DATE="2000-01-01T00:00:00+0000"
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=$HARNESS_ROOT
+export CCACHE_NOHASHDIR=true
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+log()  { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Print a very visible warning block.
+shout() {
+	printf '\n%s\n' "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+	printf '!!! %s\n' "$@" >&2
+	printf '%s\n\n' "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+}
+
+load_bases() {
+	[ -r "$BASES" ] || die "cannot read the base pins in $BASES"
+	# shellcheck source=../bases.conf
+	. "$BASES"
+}
+
+# Run as root, or through sudo when we are not root.
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	else
+		sudo "$@"
+	fi
+}
+
+# The series directory and the tree of a component (linux or qemu).
+# UINTR_SERIES_ROOT moves both series folders (for the harness's tests).
+series_dir() { printf '%s/%s' "${UINTR_SERIES_ROOT:-$HARNESS_ROOT}" "$1"; }
+tree_dir() {
+	case $1 in
+	linux) printf '%s' "$LINUX_TREE_DIR" ;;
+	qemu) printf '%s' "$QEMU_TREE_DIR" ;;
+	*) die "unknown component '$1' (linux or qemu)" ;;
+	esac
+}
+
+# The patches of a series, in the order of its series file.  Blank lines
+# and comments are ignored.
+series_patches() {
+	local dir=$1
+	[ -f "$dir/series" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$dir/series"
+}
+
+# A digest of a series: its order and the bytes of every patch.
+series_digest() {
+	local dir=$1 p
+	{
+		series_patches "$dir"
+		series_patches "$dir" | while read -r p; do
+			[ -f "$dir/$p" ] || die "series of $dir names $p, which does not exist"
+			sha256sum <"$dir/$p"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# Elapsed seconds since the argument (from date +%s).
+since() { echo $(($(date +%s) - $1)); }
