@@ -14,10 +14,10 @@ ROOT=$BUILD/initramfs-root
 build_target() {
 	local t=$1 src out
 	src=$LINUX_TREE_DIR/tools/testing/selftests/$t
-	out=$SELFTESTS_DIR/$t
+	out=$SELFTESTS_DIR/kselftest-$t
 	log "selftests: building $t (static)"
 	rm -rf "$out"
-	mkdir -p "$out"
+	mkdir -p "$out" "$BUILD/selftests-obj/$t"
 	if ! LDFLAGS=-static make -C "$src" -j "$JOBS" \
 			OUTPUT="$BUILD/selftests-obj/$t" \
 			KHDR_INCLUDES="-isystem $LINUX_OBJ/usr/include" \

@@ -101,6 +101,16 @@ class Parse(unittest.TestCase):
         res, _ = run(log, 1)
         self.assertEqual(counts(res, 'kselftest-uintr'), (0, 0, 1))
 
+    def test_ksft_skip_after_plan(self):
+        log = ('@@harness begin kselftest-uintr uintr_basic\n1..16\n'
+               'ok 1 # SKIP no UINTR\n'
+               '@@harness end kselftest-uintr uintr_basic 4\n@@harness done 0\n')
+        res, _ = run(log, 1)
+        self.assertEqual(counts(res, 'kselftest-uintr'), (0, 0, 1))
+        log = log.replace(' 4\n', ' 0\n')
+        res, _ = run(log, 1)
+        self.assertEqual(counts(res, 'kselftest-uintr'), (0, 1, 1))
+
     def test_program_cut_short(self):
         log = GOOD.split('not ok 3')[0]
         res, _ = run(log, 0)
