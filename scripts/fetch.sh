@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Fetch and verify the pinned base tarballs.  Sourced by tree.sh.
 #
 # Files live in $CACHE/src.  A file is only ever moved there after its

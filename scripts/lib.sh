@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Common settings and helpers of the harness.  Sourced, never run.
 
 set -o errexit -o nounset -o pipefail

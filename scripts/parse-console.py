@@ -13,6 +13,9 @@ belong to every boot, in the boot-smoke suite: the guest reached its
 verdict (no hang, no panic, no crash), and the kernel log is clean (no
 WARN, BUG, Oops, lockdep, KASAN, UBSAN, stall or "Call Trace" line).
 
+With --tap, the log is instead the plain TAP output of one program, such
+as the cpu-model test kernel.
+
 Prints one line per test, one summary line per suite, and exits 1 if any
 test failed.  With --results DIR, writes DIR/SUITE.counts for each suite.
 """
@@ -205,11 +208,21 @@ def main():
     ap.add_argument('--qemu-status', type=int, required=True)
     ap.add_argument('--timeout', default='?')
     ap.add_argument('--results', default=os.environ.get('UINTR_RESULTS'))
+    ap.add_argument('--tap', nargs=2, metavar=('SUITE', 'PROGRAM'),
+                    help='the log is the plain TAP of one program (no init, '
+                    'no kernel log); --qemu-status is its exit status, '
+                    'or -1 if it did not finish')
     args = ap.parse_args()
 
     with open(args.log, encoding='utf-8', errors='replace') as f:
         lines = f.readlines()
-    res, bad = parse(lines, args.qemu_status, args.timeout)
+    if args.tap:
+        res, bad = Results(), []
+        status = None if args.qemu_status < 0 else args.qemu_status
+        parse_program(res, args.tap[0], args.tap[1],
+                      [line.rstrip('\r\n') for line in lines], status)
+    else:
+        res, bad = parse(lines, args.qemu_status, args.timeout)
 
     for suite, name, status, detail in res.tests:
         print('  %-4s %s: %s%s' % (status, suite, name, ' (%s)' % detail if detail else ''))

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers of the harness's own tests.  Each test runs in a scratch folder
 # with its own build folder, cache, base pins and series, so it can never
 # touch the real trees or the real cache.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers of the tests that boot the real test kernel in the real QEMU
 # (both built by "./harness run" before these tests run).
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The cpu-model suite: build the freestanding test kernel of cpu-model/ and
+# run it in the harness's QEMU, once for the architectural tests and once
+# for the cross-vCPU stress test.  Each TAP line is one test.
+
+. "$(dirname "$0")/lib.sh"
+
+OUT=$BUILD/cpu-model
+ELF=$OUT/cpu-model.elf
+
+log "cpu-model: building ${ELF#"$HARNESS_ROOT"/}"
+make -s -C "$HARNESS_ROOT/cpu-model" O="$OUT" >"$BUILD/cpu-model.log" 2>&1 || {
+	tail -n 30 "$BUILD/cpu-model.log" >&2
+	die "building the cpu-model test kernel failed"
+}
+
+rc=0
+# run NAME [APPEND]: one boot of the test kernel.
+run() {
+	local name=$1 status=0 t0
+	shift
+	t0=$(date +%s)
+	TIMEOUT=${CPU_MODEL_TIMEOUT:-600} "$HARNESS_ROOT/cpu-model/run.sh" \
+		"$QEMU_BIN" "$ELF" "$@" >"$OUT/$name.log" 2>&1 || status=$?
+	log "cpu-model: $name ran $(since "$t0") s"
+	# run.sh: 0 passed, 1 failed, 2 no verdict.
+	[ $status -ne 2 ] || status=-1
+	"$PYTHON" "$HARNESS_ROOT/scripts/parse-console.py" --tap cpu-model "$name" \
+		--qemu-status "$status" "$OUT/$name.log" >"$OUT/$name.results" || rc=1
+	# The suite line comes once, for both runs, below.
+	grep -v '^cpu-model: ' "$OUT/$name.results" || true
+}
+
+run arch
+run stress stress
+cat "$OUT"/arch.results "$OUT"/stress.results | awk '
+	/^cpu-model: / { p += $2; f += $4; s += $6 }
+	END { printf "cpu-model: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; print "" }'
+exit $rc
