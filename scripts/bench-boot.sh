@@ -45,7 +45,7 @@ boot_once() {
 	t0=$(date +%s%N)
 	QEMU_BIN=$1 "$HARNESS_ROOT/scripts/boot.sh" --log "$tmp/console.log" \
 		--timeout 300 -- true >"$tmp/out" 2>&1 ||
-		{ cat "$tmp/out" >&2; die "a benchmark boot with $1 failed"; }
+		{ grep -v "^    " "$tmp/out" >&2; cp "$tmp/console.log" "$BENCH/failed-console.log"; die "a benchmark boot with $1 failed; its console is in ${BENCH#"$HARNESS_ROOT"/}/failed-console.log"; }
 	t1=$(date +%s%N)
 	echo "scale=3; ($t1 - $t0) / 1000000000" | bc
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the kselftests of SELFTEST_TARGETS (default: uintr) statically from
 # the kernel tree, against the tree's own installed UAPI headers, and put
-# them with busybox and the guest init into the initramfs.
+# them with busybox, the guest init and guest-exit into the initramfs.
 #
 # A target the tree does not have is left out, and said so.
 
@@ -56,6 +56,9 @@ main() {
 	rm -rf "$ROOT"
 	mkdir -p "$ROOT/bin" "$ROOT/selftests" "$ROOT/harness"
 	cp /bin/busybox "$ROOT/bin/busybox"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$ROOT/bin/guest-exit" \
+		"$HARNESS_ROOT/scripts/guest-exit.c" ||
+		die "building scripts/guest-exit.c failed"
 	install -m 0755 "$HARNESS_ROOT/scripts/guest-init" "$ROOT/init"
 	cp -a "$SELFTESTS_DIR/." "$ROOT/selftests/"
 	(cd "$ROOT" && find . -print0 | LC_ALL=C sort -z |
