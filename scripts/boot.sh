@@ -11,7 +11,8 @@
 #
 # Without --shell the console goes to the log and the exit status is the
 # parser's: 0 only if every test passed and the kernel log is clean.
-# QEMU_CPU (default "max") and SMP (default 4) choose the virtual CPU.
+# QEMU_CPU (default "max,vendor=GenuineIntel") and SMP (default 4) choose
+# the virtual CPU.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,9 @@ TIMEOUT=${BOOT_TIMEOUT:-600}
 APPEND=""
 MODE=tests
 SMP=${SMP:-4}
-QEMU_CPU=${QEMU_CPU:-max}
+# UINTR is an Intel feature, and kernels key behaviour on the vendor; under
+# TCG, -cpu max reports AMD.
+QEMU_CPU=${QEMU_CPU:-max,vendor=GenuineIntel}
 CMD=()
 
 while [ $# -gt 0 ]; do
