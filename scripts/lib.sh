@@ -6,6 +6,7 @@ set -o errexit -o nounset -o pipefail
 
 HARNESS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${UINTR_BUILD:-$HARNESS_ROOT/build}
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE=${UINTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uintr-harness}
 BASES=${UINTR_BASES:-$HARNESS_ROOT/bases.conf}
 JOBS=${JOBS:-$(nproc)}
