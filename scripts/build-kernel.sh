@@ -3,10 +3,23 @@
 # Build the test kernel from build/linux into build/linux-obj (O=), from
 # "make tinyconfig" plus linux/uintr-test.config plus the selftests' own
 # config, through ccache.  Installs the UAPI headers for the selftests.
+#
+#   build-kernel.sh [VARIANT]
+#
+# With VARIANT (e.g. "debug"), builds into build/linux-obj-VARIANT, with
+# linux/uintr-VARIANT.config merged last.
 
 . "$(dirname "$0")/lib.sh"
 
-FRAGMENT=$HARNESS_ROOT/linux/uintr-test.config
+VARIANT=${1:-}
+FRAGMENT=$(series_dir linux)/uintr-test.config
+VARIANT_FRAGMENT=
+if [ -n "$VARIANT" ]; then
+	LINUX_OBJ=$BUILD/linux-obj-$VARIANT
+	KERNEL_IMAGE=$LINUX_OBJ/arch/x86/boot/bzImage
+	VARIANT_FRAGMENT=$(series_dir linux)/uintr-$VARIANT.config
+	[ -f "$VARIANT_FRAGMENT" ] || die "no config fragment $VARIANT_FRAGMENT for the $VARIANT kernel"
+fi
 SELFTEST_CONFIG=$LINUX_TREE_DIR/tools/testing/selftests/uintr/config
 
 kmake() {
@@ -17,6 +30,7 @@ kmake() {
 fragments() {
 	printf '%s\n' "$FRAGMENT"
 	[ ! -f "$SELFTEST_CONFIG" ] || printf '%s\n' "$SELFTEST_CONFIG"
+	[ -z "$VARIANT_FRAGMENT" ] || printf '%s\n' "$VARIANT_FRAGMENT"
 }
 
 config_stamp() {
@@ -27,8 +41,12 @@ config_stamp() {
 }
 
 # Options the fragments ask for that the final .config does not have.
+# A later fragment overrides an earlier one, as in merge_config.sh.
 unmet() {
-	fragments | xargs cat | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1=\2/p' |
+	fragments | xargs cat | awk '
+		/^CONFIG_[A-Za-z0-9_]*=/ { i = index($0, "="); v[substr($0, 1, i - 1)] = substr($0, i + 1); o[n++] = substr($0, 1, i - 1) }
+		/^# CONFIG_[A-Za-z0-9_]* is not set/ { v[$2] = "n"; o[n++] = $2 }
+		END { for (i = 0; i < n; i++) if (!(o[i] in done)) { done[o[i]] = 1; print o[i] "=" v[o[i]] } }' |
 	while IFS= read -r line; do
 		case $line in
 		*=n) grep -qx "${line%=n}=[ym]" "$LINUX_OBJ/.config" && echo "$line" ;;
@@ -53,8 +71,10 @@ configure() {
 	kmake -s olddefconfig >>"$LINUX_OBJ/config.log" 2>&1 ||
 		die "make olddefconfig failed; see ${LINUX_OBJ#"$HARNESS_ROOT"/}/config.log"
 	missing=$(unmet)
-	[ -z "$missing" ] ||
-		warn "linux: the final .config lacks what the fragments ask for: $(echo $missing)"
+	if [ -n "$missing" ]; then
+		rm -f "$LINUX_OBJ/.uintr-config"
+		die "linux: the final .config lacks what the fragments ask for: $(echo $missing) (a dependency is missing, or the option does not exist; see ${LINUX_OBJ#"$HARNESS_ROOT"/}/config.log)"
+	fi
 	# Keep the old file (and its time stamp) when nothing changed, so
 	# that make rebuilds nothing.
 	if [ -f "$LINUX_OBJ/.config.prev" ] && cmp -s "$LINUX_OBJ/.config" "$LINUX_OBJ/.config.prev"; then
@@ -64,18 +84,34 @@ configure() {
 	echo "$stamp" >"$LINUX_OBJ/.uintr-config"
 }
 
+# The id of the image just built, as the guest's "uname -r" and
+# "uname -v" will report it: the boot checks that the guest runs this
+# kernel and not one that an earlier build left behind.
+record_kernel_id() {
+	local release version
+	release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$LINUX_OBJ/include/generated/utsrelease.h")
+	version=$(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' "$LINUX_OBJ/include/generated/utsversion.h")
+	[ -n "$release" ] && [ -n "$version" ] ||
+		die "linux: cannot read the release and version of the kernel just built"
+	printf '%s %s\n' "$release" "$version" >"$KERNEL_IMAGE.id"
+}
+
 main() {
 	local t0
 	[ -d "$LINUX_TREE_DIR" ] || die "build/linux does not exist; run ./harness prepare"
 	t0=$(date +%s)
 	configure
-	log "linux: building bzImage"
+	log "linux: building bzImage${VARIANT:+ ($VARIANT)}"
+	rm -f "$KERNEL_IMAGE.id"
 	if ! kmake bzImage >"$LINUX_OBJ/build.log" 2>&1; then
 		grep -E -A5 'error|Error' "$LINUX_OBJ/build.log" | head -n 60 >&2
 		die "kernel build failed; the log is ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
 	fi
-	kmake -s headers_install >>"$LINUX_OBJ/build.log" 2>&1 ||
-		die "make headers_install failed; see ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
+	if [ -z "$VARIANT" ]; then
+		kmake -s headers_install >>"$LINUX_OBJ/build.log" 2>&1 ||
+			die "make headers_install failed; see ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
+	fi
+	record_kernel_id
 	log "linux: ${KERNEL_IMAGE#"$HARNESS_ROOT"/} is up to date ($(since "$t0") s)"
 }
 
