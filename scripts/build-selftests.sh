@@ -1,66 +1,87 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the kselftests of SELFTEST_TARGETS (default: uintr) statically from
-# the kernel tree, against the tree's own installed UAPI headers, and put
-# them with busybox, the guest init and guest-exit into the initramfs.
+# Build and install the kselftests of SELFTEST_TARGETS (default: uintr and
+# x86) the way kernel CI does, with
 #
-# A target the tree does not have is left out, and said so.
+#   make -C tools/testing/selftests TARGETS="..." install
+#
+# against the tree's own installed UAPI headers, and put the installed
+# tree (run_kselftest.sh, kselftest-list.txt, the collections), the shared
+# libraries the programs need, busybox, the guest init and its helpers into
+# the initramfs.
+#
+# The uintr target is built once the tree has it.  Every other target
+# must exist.  A program that a collection lists but that did not build is
+# not dropped here: run_kselftest.sh reports it as failed in the guest.
 
 . "$(dirname "$0")/lib.sh"
 
-TARGETS=${SELFTEST_TARGETS:-uintr}
+TARGETS=${SELFTEST_TARGETS:-uintr x86}
 ROOT=$BUILD/initramfs-root
+OBJ=$BUILD/selftests-obj
+LOGFILE=$OBJ/build.log
 
-build_target() {
-	local t=$1 src out
-	src=$LINUX_TREE_DIR/tools/testing/selftests/$t
-	out=$SELFTESTS_DIR/kselftest-$t
-	log "selftests: building $t (static)"
-	rm -rf "$out"
-	mkdir -p "$out" "$BUILD/selftests-obj/$t"
-	if ! LDFLAGS=-static make -C "$src" -j "$JOBS" \
-			OUTPUT="$BUILD/selftests-obj/$t" \
-			KHDR_INCLUDES="-isystem $LINUX_OBJ/usr/include" \
-			INSTALL_PATH="$out" all install >"$BUILD/selftests-obj/$t.log" 2>&1; then
-		tail -n 40 "$BUILD/selftests-obj/$t.log" >&2
-		rm -rf "$out"
-		die "building the $t selftests failed; the log is build/selftests-obj/$t.log"
-	fi
-	# The programs to run, in the order of the Makefile's TEST_GEN_PROGS.
-	make -s -C "$src" OUTPUT="$BUILD/selftests-obj/$t" \
-		-f Makefile -f - print-progs <<'EOF' | tr ' ' '\n' | sed '/^$/d' |
-print-progs:
-	@echo $(notdir $(TEST_GEN_PROGS) $(TEST_PROGS))
-EOF
-	while read -r p; do
-		[ -x "$out/$p" ] && printf '%s\n' "$p"
-	done >"$out/list"
-	[ -s "$out/list" ] || die "the $t selftests installed no program"
+# Copy the shared libraries that the ELF files below DIR need (and the
+# dynamic loader) into the initramfs, at their host paths.
+copy_libs() {
+	local dir=$1 f lib
+	find "$dir" -type f -perm -u+x | while read -r f; do
+		readelf -l "$f" 2>/dev/null | grep -q "program interpreter" || continue
+		ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }'
+	done | sort -u | while read -r lib; do
+		mkdir -p "$ROOT$(dirname "$lib")"
+		cp -L "$lib" "$ROOT$lib"
+	done
 }
 
 main() {
-	local t
+	local t targets=() src=$LINUX_TREE_DIR/tools/testing/selftests
 	[ -d "$LINUX_OBJ/usr/include" ] || die "no installed headers; build the kernel first"
-	mkdir -p "$BUILD/selftests-obj"
-	rm -rf "$SELFTESTS_DIR"
-	mkdir -p "$SELFTESTS_DIR"
 	for t in $TARGETS; do
-		if [ -d "$LINUX_TREE_DIR/tools/testing/selftests/$t" ]; then
-			build_target "$t"
+		if [ -d "$src/$t" ]; then
+			targets+=("$t")
+		elif [ "$t" = uintr ]; then
+			log "selftests: the kernel tree has no tools/testing/selftests/uintr yet"
 		else
-			log "selftests: the kernel tree has no tools/testing/selftests/$t; the boot smoke test runs in its place"
+			die "the kernel tree has no tools/testing/selftests/$t"
 		fi
 	done
 
+	rm -rf "$SELFTESTS_DIR" "$OBJ"
+	mkdir -p "$SELFTESTS_DIR" "$OBJ"
+	if [ ${#targets[@]} -gt 0 ]; then
+		log "selftests: building and installing ${targets[*]}"
+		if ! make -C "$src" -j "$JOBS" O="$OBJ" TARGETS="${targets[*]}" \
+				KHDR_INCLUDES="-isystem $LINUX_OBJ/usr/include" \
+				INSTALL_PATH="$SELFTESTS_DIR" install >"$LOGFILE" 2>&1; then
+			grep -E -B2 -A6 'error|Error' "$LOGFILE" | head -n 60 >&2
+			die "building the selftests failed; the log is ${LOGFILE#"$HARNESS_ROOT"/}"
+		fi
+		[ -x "$SELFTESTS_DIR/run_kselftest.sh" ] ||
+			die "make install wrote no run_kselftest.sh"
+		for t in "${targets[@]}"; do
+			grep -q "^$t:" "$SELFTESTS_DIR/kselftest-list.txt" ||
+				die "the $t selftests list no program (kselftest-list.txt)"
+		done
+	fi
+	printf '%s\n' "${targets[@]}" | sed '/^$/d' >"$SELFTESTS_DIR/collections"
+	cp "$SELFTESTS_DIR/collections" "$SELFTESTS_DIR/targets"
+
 	log "initramfs: ${INITRAMFS#"$HARNESS_ROOT"/}"
 	rm -rf "$ROOT"
-	mkdir -p "$ROOT/bin" "$ROOT/selftests" "$ROOT/harness"
+	mkdir -p "$ROOT/bin" "$ROOT/usr/bin" "$ROOT/selftests" "$ROOT/harness"
 	cp /bin/busybox "$ROOT/bin/busybox"
 	gcc -static -O2 -Wall -Wextra -Werror -o "$ROOT/bin/guest-exit" \
 		"$HARNESS_ROOT/scripts/guest-exit.c" ||
 		die "building scripts/guest-exit.c failed"
+	# kselftest's runner needs "timeout --foreground", which busybox's
+	# timeout lacks.
+	gcc -static -O2 -Wall -Wextra -Werror -o "$ROOT/usr/bin/timeout" \
+		"$HARNESS_ROOT/scripts/guest-timeout.c" ||
+		die "building scripts/guest-timeout.c failed"
 	install -m 0755 "$HARNESS_ROOT/scripts/guest-init" "$ROOT/init"
 	cp -a "$SELFTESTS_DIR/." "$ROOT/selftests/"
+	copy_libs "$ROOT/selftests"
 	(cd "$ROOT" && find . -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc --quiet -R 0:0 | gzip -1 -n) >"$INITRAMFS.tmp"
 	mv "$INITRAMFS.tmp" "$INITRAMFS"

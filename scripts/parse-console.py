@@ -32,14 +32,18 @@ TAP_RESULT = re.compile(r'^(not ok|ok)\b\s*(\d+)?\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(
 TAP_PLAN = re.compile(r'^1\.\.(\d+)')
 KERNEL_TS = r'\[\s*\d+\.\d+\]'
 BAD_KERNEL = re.compile(KERNEL_TS + r'.*?(' + '|'.join([
-    r'WARNING:',
-    r'\bBUG[: ]',
+    # WARN() ("WARNING: CPU: 1 PID: 7 at file:line"), and lockdep's and
+    # RCU's reports ("WARNING: possible circular locking dependency").
+    r'WARNING: ',
+    r'\bBUG: ',
+    r'\bBUG at ',
+    r'kernel BUG at',
     r'Call Trace:',
     r'Kernel panic',
     r'\bOops\b',
     r'general protection fault',
-    r'KASAN',
-    r'UBSAN',
+    r'KASAN: ',
+    r'UBSAN: ',
     r'DEBUG_LOCKS_WARN_ON',
     r'INFO: (possible|inconsistent|lockdep|task \S+ blocked|rcu)',
     r'possible (recursive|circular) locking',
@@ -47,7 +51,15 @@ BAD_KERNEL = re.compile(KERNEL_TS + r'.*?(' + '|'.join([
     r'hard LOCKUP',
     r'rcu: INFO',
     r'detected stall',
+    r'refcount_t: ',
+    r'kmemleak: \d+ new suspected memory leaks',
 ]) + r')')
+# A user-mode fault is reported by the kernel ("traps: prog[pid] general
+# protection fault ip:... in prog[...]"); it is the tests' business, not
+# kernel trouble.  The same holds for the segfault and trap lines of
+# print_vma_addr().
+USER_TRAP = re.compile(KERNEL_TS + r'\s*(traps: |\S+\[\d+\]: segfault at |'
+                       r'\S+\[\d+\] (general protection|trap|bad frame))')
 PANIC = re.compile(KERNEL_TS + r'.*(Kernel panic.*)')
 
 
@@ -80,8 +92,12 @@ def summary_line(suite, c):
     return line
 
 
-def parse_program(res, suite, prog, lines, status):
-    """Turn one program's output and exit status into results."""
+def parse_program(res, suite, prog, lines, status, empty_ok=False, detail=''):
+    """Turn one program's output and exit status into results.
+
+    A program that reports no TAP result is a failure, unless EMPTY_OK
+    (the kselftest runner said "ok" for it, or it is a debugging command).
+    """
     seen = 0
     failed = 0
     plan = None
@@ -113,23 +129,148 @@ def parse_program(res, suite, prog, lines, status):
             failed += 1
 
     if status is None:
-        res.add(suite, prog, 'FAIL', 'did not finish: the guest died while it ran')
+        res.add(suite, prog, 'FAIL', detail or 'did not finish: the guest died while it ran')
         return
     # A program that exits with KSFT_SKIP skipped what it did not report.
     if plan is not None and seen < plan and status != KSFT_SKIP:
         res.add(suite, prog, 'FAIL', 'only %d of the %d planned tests reported' % (seen, plan))
         failed += 1
     if status in TIMED_OUT:
-        res.add(suite, prog, 'FAIL', 'timed out or killed (exit status %d)' % status)
+        res.add(suite, prog, 'FAIL', detail or 'timed out or killed (exit status %d)' % status)
     elif status == KSFT_SKIP and seen == 0:
-        res.add(suite, prog, 'SKIP', 'the program skipped itself')
+        res.add(suite, prog, 'SKIP', detail or 'the program skipped itself')
     elif status not in (0, KSFT_SKIP) and failed == 0:
-        res.add(suite, prog, 'FAIL', 'exit status %d' % status)
+        res.add(suite, prog, 'FAIL', detail or 'exit status %d' % status)
     elif status == 0 and seen == 0:
-        res.add(suite, prog, 'PASS')
+        if empty_ok:
+            res.add(suite, prog, 'PASS')
+        else:
+            res.add(suite, prog, 'FAIL', 'no test results: the program printed no TAP')
 
 
-def parse(log_lines, qemu_status, timeout):
+# The kselftest runner (run_kselftest.sh) frames each program with
+# "# selftests: COLLECTION: PROG", prefixes the program's own output with
+# "# " and reports it with "ok N selftests: COLLECTION: PROG [# SKIP]" or
+# "not ok N selftests: COLLECTION: PROG # TIMEOUT S seconds|exit=RC".
+KSFT_HEADER = re.compile(r'^# selftests: (\S+): (\S+)\s*$')
+KSFT_RESULT = re.compile(r'^(not ok|ok) (\d+) selftests: (\S+): (\S+)\s*(?:#\s*(.*))?$')
+
+
+def parse_kselftest(res, suite, lines, status):
+    """The output of "run_kselftest.sh -c COLLECTION": one result per
+    test case of each program, and one more for a program that failed as
+    a whole (exit status, timeout, missing or not executable)."""
+    plan = None
+    reported = 0
+    prog = None
+    inner = []
+    for line in lines:
+        m = KSFT_HEADER.match(line)
+        if m:
+            if prog is not None:
+                parse_program(res, suite, prog, inner, None,
+                              detail='the runner reported no result for it')
+            prog, inner = m.group(2), []
+            continue
+        m = KSFT_RESULT.match(line)
+        if m:
+            name = m.group(4)
+            directive = (m.group(5) or '').strip()
+            reported += 1
+            if m.group(1) == 'ok':
+                code, detail = (KSFT_SKIP, 'skipped: ' + directive) \
+                    if directive.upper().startswith('SKIP') else (0, '')
+            elif directive.upper().startswith('TIMEOUT'):
+                code, detail = 124, 'timed out: ' + directive
+            elif directive.startswith('exit='):
+                code, detail = int(directive[5:] or 1), ''
+            else:
+                code = 1
+                warning = [x[2:] for x in inner if x.startswith('# Warning: ')]
+                detail = warning[0] if warning else 'failed: ' + directive
+            parse_program(res, suite, name,
+                          [x[2:] if x.startswith('# ') else x for x in inner],
+                          code, empty_ok=True, detail=detail)
+            prog, inner = None, []
+            continue
+        if prog is None:
+            m = TAP_PLAN.match(line)
+            if m and plan is None:
+                plan = int(m.group(1))
+            continue
+        inner.append(line)
+    if prog is not None:
+        parse_program(res, suite, prog, [x[2:] if x.startswith('# ') else x for x in inner],
+                      None)
+    if status is None:
+        res.add(suite, 'run_kselftest.sh', 'FAIL', 'did not finish: the guest died while it ran')
+    elif plan is None or plan == 0:
+        res.add(suite, 'run_kselftest.sh', 'FAIL', 'no tests: the runner printed no plan')
+    elif reported < plan:
+        res.add(suite, 'run_kselftest.sh', 'FAIL',
+                'only %d of the %d programs reported' % (reported, plan))
+
+
+def read_known(path):
+    """The known outcomes of the suite that names the file (SUITE.known):
+    "STATUS | TEST | REASON" lines, STATUS being FAIL or SKIP; a line that
+    starts with # is a comment."""
+    suite = os.path.basename(path).split('.')[0]
+    known = {}
+    with open(path, encoding='utf-8') as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith('#'):
+                continue
+            fields = [x.strip() for x in line.split('|')]
+            if len(fields) != 3 or fields[0] not in ('FAIL', 'SKIP') or not fields[2]:
+                raise SystemExit('%s:%d: want "FAIL|SKIP | TEST | REASON"' % (path, n))
+            known[(suite, fields[1])] = (fields[0], fields[2])
+    return suite, known
+
+
+def apply_policy(res, strict_skips, known=None, known_suites=()):
+    """Under the project's QEMU, which has UINTR, a skip in the strict
+    suites means that something is broken.  In a suite with a list of
+    known outcomes (failures and skips of the unpatched base under TCG),
+    a listed outcome counts as a skip with its reason, and anything else
+    that does not pass fails: an unlisted failure or skip, and a listed
+    test that now passes or did not run (so the list only ever shrinks)."""
+    known = known or {}
+    seen = set()
+    for i, (suite, name, status, detail) in enumerate(res.tests):
+        if status == 'SKIP' and suite in strict_skips:
+            res.tests[i] = (suite, name, 'FAIL',
+                            'skipped under a CPU model that has UINTR: %s' % detail)
+        elif suite in known_suites:
+            want = known.get((suite, name))
+            seen.add((suite, name))
+            if want and status == want[0]:
+                res.tests[i] = (suite, name, 'SKIP', 'known %s on the base: %s'
+                                % (want[0].lower(), want[1]))
+            elif want:
+                res.tests[i] = (suite, name, 'FAIL', 'listed as a known %s, but it %s%s: '
+                                'update the list' % (want[0].lower(),
+                                                     {'PASS': 'passed', 'FAIL': 'failed',
+                                                      'SKIP': 'skipped'}[status],
+                                                     ' (%s)' % detail if detail else ''))
+            elif status == 'SKIP':
+                res.tests[i] = (suite, name, 'FAIL', 'skipped, and not a known skip: %s' % detail)
+    for (suite, name), want in sorted(known.items()):
+        if suite in known_suites and (suite, name) not in seen and suite in res.suites():
+            res.add(suite, name, 'FAIL', 'listed as a known %s, but it did not run: '
+                    'update the list' % want[0].lower())
+
+
+def finish(res, current, status):
+    suite, prog, lines = current
+    if prog == 'run_kselftest':
+        parse_kselftest(res, suite, lines, status)
+    else:
+        parse_program(res, suite, prog, lines, status, empty_ok=suite == 'cmd')
+
+
+def parse(log_lines, qemu_status, timeout, expect_kernel=None):
     res = Results()
     current = None             # (suite, prog, lines)
     verdict = None
@@ -137,10 +278,13 @@ def parse(log_lines, qemu_status, timeout):
     in_dmesg = False
     bad = []
     panic = None
+    kernel = None
 
     for raw in log_lines:
         line = raw.rstrip('\r\n').replace('\r', '')
         m = BAD_KERNEL.search(line)
+        if m and USER_TRAP.search(line):
+            m = None
         if m and line not in bad:
             bad.append(line)
         m = PANIC.search(line)
@@ -155,16 +299,18 @@ def parse(log_lines, qemu_status, timeout):
         what = words[1]
         if what == 'init':
             init_seen = True
+        elif what == 'kernel' and kernel is None:
+            kernel = line[len('@@harness kernel '):].strip()
         elif what == 'begin' and len(words) >= 4:
             if current is not None:
-                parse_program(res, current[0], current[1], current[2], None)
+                finish(res, current, None)
             current = (words[2], words[3], [])
         elif what == 'end' and len(words) >= 5 and current is not None:
             try:
                 status = int(words[4])
             except ValueError:
                 status = 255
-            parse_program(res, current[0], current[1], current[2], status)
+            finish(res, current, status)
             current = None
         elif what == 'dmesg-begin':
             in_dmesg = True
@@ -174,7 +320,7 @@ def parse(log_lines, qemu_status, timeout):
             verdict = words[2]
 
     if current is not None:
-        parse_program(res, current[0], current[1], current[2], None)
+        finish(res, current, None)
 
     # The boot itself.
     if qemu_status in (124, 137):
@@ -194,6 +340,18 @@ def parse(log_lines, qemu_status, timeout):
     else:
         res.add('boot-smoke', 'guest reached its verdict', 'PASS')
 
+    if expect_kernel is not None:
+        name = 'the guest runs the kernel that was just built'
+        if not expect_kernel:
+            res.add('boot-smoke', name, 'FAIL', 'the build recorded no kernel id')
+        elif kernel is None:
+            res.add('boot-smoke', name, 'FAIL', 'the guest reported no kernel id')
+        elif kernel != expect_kernel:
+            res.add('boot-smoke', name, 'FAIL', 'the guest runs "%s", the build made "%s"'
+                    % (kernel, expect_kernel))
+        else:
+            res.add('boot-smoke', name, 'PASS')
+
     if bad:
         res.add('boot-smoke', 'kernel log is clean', 'FAIL',
                 'first of %d bad lines: %s' % (len(bad), bad[0].strip()))
@@ -212,6 +370,13 @@ def main():
                     help='the log is the plain TAP of one program (no init, '
                     'no kernel log); --qemu-status is its exit status, '
                     'or -1 if it did not finish')
+    ap.add_argument('--expect-kernel', default=None,
+                    help='the kernel id (uname -r and -v) of the image that was '
+                    'built; the guest must report the same')
+    ap.add_argument('--known', action='append', default=[],
+                    help='a file of known outcomes (see read_known); may repeat')
+    ap.add_argument('--strict-skips', default='',
+                    help='space-separated suites in which a skip is a failure')
     args = ap.parse_args()
 
     with open(args.log, encoding='utf-8', errors='replace') as f:
@@ -219,10 +384,24 @@ def main():
     if args.tap:
         res, bad = Results(), []
         status = None if args.qemu_status < 0 else args.qemu_status
-        parse_program(res, args.tap[0], args.tap[1],
-                      [line.rstrip('\r\n') for line in lines], status)
+        tap = [line.rstrip('\r\n') for line in lines]
+        parse_program(res, args.tap[0], args.tap[1], tap, status)
+        # The whole run must be there: its plan and every result.
+        if status is not None and not any(TAP_PLAN.match(x) for x in tap):
+            res.add(args.tap[0], args.tap[1], 'FAIL',
+                    'no TAP plan: the program did not run to its end')
     else:
-        res, bad = parse(lines, args.qemu_status, args.timeout)
+        res, bad = parse(lines, args.qemu_status, args.timeout, args.expect_kernel)
+    known, known_suites = {}, set()
+    for path in args.known:
+        suite, entries = read_known(path)
+        known.update(entries)
+        known_suites.add(suite)
+    apply_policy(res, args.strict_skips.split(), known, known_suites)
+    for suite in res.suites():
+        c = res.counts(suite)
+        if c['PASS'] == 0 and c['FAIL'] == 0:
+            res.add(suite, 'the suite', 'FAIL', 'no test passed: it only skipped')
 
     for suite, name, status, detail in res.tests:
         print('  %-4s %s: %s%s' % (status, suite, name, ' (%s)' % detail if detail else ''))
