@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The harness suite: every executable in tests/harness/ is one test, then
-# checkpatch on every patch of both series.  Prints each result and the
+# The harness suite: every program in tests/harness/ (a file that starts
+# with "#!"; the others are helpers that the tests source) is one test,
+# then checkpatch on every patch of both series.  Prints each result and the
 # suite line; with UINTR_RESULTS set, adds the counts to harness.counts.
 
 . "$(dirname "$0")/lib.sh"
@@ -22,8 +23,20 @@ result() {
 	fi
 }
 
+# A test that runs the harness must never run this suite again.
+if [ -n "${UINTR_HARNESS_NESTED:-}" ]; then
+	echo "  FAIL harness: the harness suite was started from within one of its own tests"
+	echo "harness: 0 passed, 1 failed"
+	exit 1
+fi
+
 for t in "$HARNESS_ROOT"/tests/harness/*; do
-	[ -x "$t" ] || continue
+	[ -f "$t" ] && [ "$(head -c 2 "$t")" = "#!" ] || continue
+	if [ ! -x "$t" ]; then
+		echo "# ${t#"$HARNESS_ROOT"/} is not executable" >"$out"
+		result fail "${t##*/}"
+		continue
+	fi
 	if "$t" >"$out" 2>&1; then
 		result ok "${t##*/}"
 	else
@@ -33,7 +46,9 @@ for t in "$HARNESS_ROOT"/tests/harness/*; do
 done
 
 # checkpatch prints TAP of its own.
-"$HARNESS_ROOT/scripts/checkpatch.sh" >"$out" 2>&1 || true
+cp_rc=0
+"$HARNESS_ROOT/scripts/checkpatch.sh" >"$out" 2>&1 || cp_rc=$?
+cp_failed=$fail
 while IFS= read -r line; do
 	case $line in
 	"ok "*) n=$((n + 1)); pass=$((pass + 1)); echo "  PASS harness: ${line#ok * - }" ;;
@@ -41,6 +56,11 @@ while IFS= read -r line; do
 	"# "*) echo "      ${line#\# }" ;;
 	esac
 done <"$out"
+# checkpatch.sh failed, but no patch did: the checker itself broke.
+if [ $cp_rc -ne 0 ] && [ $fail -eq $cp_failed ]; then
+	sed -i 's/^/# /' "$out"
+	result fail "checkpatch.sh (exit status $cp_rc)"
+fi
 
 echo "harness: $pass passed, $fail failed"
 if [ -n "${UINTR_RESULTS:-}" ]; then

@@ -12,11 +12,19 @@ unset UINTR_RESULTS
 
 fail() { echo "# FAIL: $*"; exit 1; }
 
-# guest LIMIT COMMAND: boot and run COMMAND in the guest; sets $rc.
+# guest LIMIT COMMAND [BOOT-OPTIONS...]: boot and run COMMAND in the
+# guest; sets $rc.
 guest() {
+	local limit=$1 cmd=$2
+	shift 2
 	rc=0
-	"$ROOT/scripts/boot.sh" --log "$T/console.log" --timeout "$1" -- "$2" >"$T/out" 2>&1 || rc=$?
+	"$ROOT/scripts/boot.sh" --log "$T/console.log" --timeout "$limit" "$@" -- "$cmd" \
+		>"$T/out" 2>&1 || rc=$?
 }
+
+# LKDTM's trigger: "lkdtm WARNING" makes the kernel WARN, and so on.
+LKDTM='mount -t debugfs none /sys/kernel/debug; lkdtm() { echo "$1" >/sys/kernel/debug/provoke-crash/DIRECT; }'
+
 
 expect() {
 	grep -q -- "$1" "$T/out" || { sed 's/^/# /' "$T/out"; fail "no '$1' in the output"; }
