@@ -28,8 +28,8 @@ basecommit=$(sed -n 's/^basecommit=//p' "$QEMU_TREE_DIR/.git/uintr-harness")
 if [ "$(git -C "$BASE_TREE" rev-parse HEAD 2>/dev/null)" != "$basecommit" ]; then
 	log "bench: checking out the QEMU base commit in ${BASE_TREE#"$HARNESS_ROOT"/}"
 	rm -rf "$BASE_TREE"
-	git clone -q --shared --no-checkout "$QEMU_TREE_DIR" "$BASE_TREE"
-	git -C "$BASE_TREE" checkout -q "$basecommit"
+	fixed_git clone -q --shared --no-checkout "$QEMU_TREE_DIR" "$BASE_TREE"
+	fixed_git -C "$BASE_TREE" checkout -q "$basecommit"
 	# The harness's stamp, so that build-qemu.sh takes this tree.
 	printf 'basecommit=%s\n' "$basecommit" >"$BASE_TREE/.git/uintr-harness"
 fi

@@ -30,6 +30,12 @@ export GIT_AUTHOR_NAME="uintr harness" GIT_AUTHOR_EMAIL="harness@localhost"
 export GIT_COMMITTER_NAME="uintr harness" GIT_COMMITTER_EMAIL="harness@localhost"
 BASE_DATE="2000-01-01T00:00:00+0000"
 
+# The git of every command that makes or changes a tree of the harness:
+# without the user's and the system's configuration (commit.gpgSign,
+# apply.whitespace, core.autocrlf, hooks, templates...), so that neither
+# changes the commits made or what an export writes.
+fixed_git() { GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null git "$@"; }
+
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$HARNESS_ROOT
 export CCACHE_NOHASHDIR=true

@@ -19,11 +19,11 @@
 
 load_bases
 
-# format-patch runs without the user's and the system's git config, so that
-# neither changes what an export writes; the abbreviation length is fixed,
-# so that neither does the size of the repository.
+# Every git command on the trees runs as fixed_git (lib.sh), without the
+# user's and the system's git config; only the developer's own LINUX_TREE is
+# read with them.  The abbreviation length of format-patch is fixed, so that
+# the size of the repository does not change what an export writes either.
 FORMAT_PATCH_CONFIG=(-c core.abbrev=12 -c diff.renames=true)
-fixed_git() { GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null git "$@"; }
 
 stamp_file() { printf '%s/.git/uintr-harness' "$1"; }
 
@@ -37,7 +37,7 @@ stamp_get() {
 stamp_write() {
 	local dir=$1 base=$2 basecommit=$3 digest=$4
 	printf 'base=%s\nbasecommit=%s\nseries=%s\nhead=%s\n' "$base" "$basecommit" \
-		"$digest" "$(git -C "$dir" rev-parse HEAD)" >"$(stamp_file "$dir").tmp"
+		"$digest" "$(fixed_git -C "$dir" rev-parse HEAD)" >"$(stamp_file "$dir").tmp"
 	mv "$(stamp_file "$dir").tmp" "$(stamp_file "$dir")"
 }
 
@@ -61,9 +61,9 @@ base_id() {
 
 commit_base() {
 	local dir=$1 msg=$2
-	git -C "$dir" add -A -f
+	fixed_git -C "$dir" add -A -f
 	GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
-		git -C "$dir" commit -q --no-verify -m "$msg"
+		fixed_git -C "$dir" commit -q --no-verify -m "$msg"
 }
 
 # Unpack TARBALL into DIR (which must not exist), dropping the top folder.
@@ -82,14 +82,14 @@ make_base() {
 		if [ -n "${LINUX_TREE:-}" ]; then
 			[ -d "$LINUX_TREE/.git" ] || die "LINUX_TREE=$LINUX_TREE is not a git tree"
 			log "linux: cloning $LINUX_TREE (shared objects) at ${LINUX_REF:-HEAD}"
-			git clone -q --shared --no-checkout "$LINUX_TREE" "$dir"
-			git -C "$dir" checkout -q -b uintr-harness "$(git -C "$LINUX_TREE" rev-parse "${LINUX_REF:-HEAD}")"
+			fixed_git clone -q --shared --no-checkout "$LINUX_TREE" "$dir"
+			fixed_git -C "$dir" checkout -q -b uintr-harness "$(git -C "$LINUX_TREE" rev-parse "${LINUX_REF:-HEAD}")"
 			return 0
 		fi
 		linux_tarball
 		log "linux: unpacking $LINUX_BASE_DESC"
 		unpack "$LINUX_BASE_PATH" "$dir"
-		git -C "$dir" init -q -b base
+		fixed_git -C "$dir" init -q -b base
 		commit_base "$dir" "Base: $LINUX_BASE_DESC"
 		;;
 	qemu)
@@ -102,7 +102,7 @@ make_base() {
 				patch -s -p1 -d "$dir" ||
 				die "Debian's patch $p does not apply to $QEMU_TARBALL"
 		done
-		git -C "$dir" init -q -b base
+		fixed_git -C "$dir" init -q -b base
 		commit_base "$dir" "Base: QEMU $QEMU_SRCVER with Debian's $QEMU_DEBIAN_PATCHES"
 		;;
 	esac
@@ -113,9 +113,9 @@ apply_series() {
 	local dir=$1 sdir=$2 p out
 	for p in $(series_patches "$sdir"); do
 		[ -f "$sdir/$p" ] || die "$sdir/series names $p, which does not exist"
-		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date \
+		if ! out=$(fixed_git -C "$dir" am -q --keep-cr --committer-date-is-author-date \
 				--no-3way "$sdir/$p" 2>&1); then
-			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			fixed_git -C "$dir" am --abort >/dev/null 2>&1 || true
 			printf '%s\n' "$out" | sed 's/^/    /' >&2
 			printf 'ERROR: patch %s does not apply\n' "$(basename "$sdir")/$p" >&2
 			return 1
@@ -131,10 +131,10 @@ prepare() {
 	digest=$(series_digest "$sdir")
 
 	if [ -d "$dir/.git" ]; then
-		head=$(git -C "$dir" rev-parse HEAD)
+		head=$(fixed_git -C "$dir" rev-parse HEAD)
 		pristine=no
 		if [ "$head" = "$(stamp_get "$dir" head)" ] &&
-		   [ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ]; then
+		   [ -z "$(fixed_git -C "$dir" status --porcelain --untracked-files=no)" ]; then
 			pristine=yes
 		fi
 		if [ "$(stamp_get "$dir" base)" != "$base" ]; then
@@ -146,18 +146,18 @@ prepare() {
 			[ $pristine = yes ] ||
 				die "${dir#"$HARNESS_ROOT"/} has commits or changes that are not in $comp/, and $comp/series changed too; export them (./harness export $comp) or discard them (./harness reset $comp)"
 			log "$comp: the series changed; applying it again"
-			git -C "$dir" reset -q --hard "$(stamp_get "$dir" basecommit)"
+			fixed_git -C "$dir" reset -q --hard "$(stamp_get "$dir" basecommit)"
 			if ! apply_series "$dir" "$sdir"; then
-				git -C "$dir" reset -q --hard "$head"
+				fixed_git -C "$dir" reset -q --hard "$head"
 				exit 1
 			fi
 			stamp_write "$dir" "$base" "$(stamp_get "$dir" basecommit)" "$digest"
 			return 0
 		else
-			n=$(git -C "$dir" rev-list --count "$(stamp_get "$dir" head)..HEAD" 2>/dev/null || echo "?")
+			n=$(fixed_git -C "$dir" rev-list --count "$(stamp_get "$dir" head)..HEAD" 2>/dev/null || echo "?")
 			[ "$head" = "$(stamp_get "$dir" head)" ] ||
 				warn "${dir#"$HARNESS_ROOT"/}: testing $n commit(s) that are not exported to $comp/ yet"
-			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+			[ -z "$(fixed_git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 				warn "${dir#"$HARNESS_ROOT"/}: testing uncommitted changes"
 			return 0
 		fi
@@ -172,7 +172,7 @@ prepare() {
 	trap 'rm -rf "$tmp"' EXIT
 	make_base "$comp" "$tmp"
 	local basecommit
-	basecommit=$(git -C "$tmp" rev-parse HEAD)
+	basecommit=$(fixed_git -C "$tmp" rev-parse HEAD)
 	n=$(series_patches "$sdir" | wc -l)
 	log "$comp: applying $n patch(es) from $comp/series"
 	apply_series "$tmp" "$sdir" || exit 1
@@ -189,7 +189,7 @@ export_series() {
 	[ -d "$dir/.git" ] || die "${dir#"$HARNESS_ROOT"/} does not exist; run ./harness prepare first"
 	basecommit=$(stamp_get "$dir" basecommit)
 	[ -n "$basecommit" ] || die "${dir#"$HARNESS_ROOT"/} has no harness stamp"
-	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+	[ -z "$(fixed_git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 		warn "${dir#"$HARNESS_ROOT"/} has uncommitted changes; they are not exported"
 
 	# Global, for the trap.
