@@ -12,7 +12,8 @@
 # the base commit, the digest of the series it was made from and the HEAD
 # that produced.  The tree is "pristine" while HEAD is that commit and the
 # work tree is clean; only a pristine tree is ever rebuilt or reset behind
-# the developer's back.
+# the developer's back, and a tree is never made anew while it holds
+# untracked files.  "reset" is explicit, and says what it throws away.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fetch.sh"
@@ -124,7 +125,7 @@ apply_series() {
 }
 
 prepare() {
-	local comp=$1 dir sdir base digest head pristine n
+	local comp=$1 dir sdir base digest head pristine n untracked
 	dir=$(tree_dir "$comp")
 	sdir=$(series_dir "$comp")
 	base=$(base_id "$comp")
@@ -140,6 +141,9 @@ prepare() {
 		if [ "$(stamp_get "$dir" base)" != "$base" ]; then
 			[ $pristine = yes ] ||
 				die "${dir#"$HARNESS_ROOT"/} was made from another base and has work that is not exported; export it (./harness export $comp) or discard it (./harness reset $comp)"
+			untracked=$(untracked_files "$dir")
+			[ -z "$untracked" ] ||
+				die "${dir#"$HARNESS_ROOT"/} was made from another base and must be made anew, but it holds untracked files that would be lost: $(list_files "$untracked"); move them away, or commit and export them (./harness export $comp), or discard the tree (./harness reset $comp)"
 			log "$comp: the base changed; making the tree anew"
 			rm -rf "$dir"
 		elif [ "$(stamp_get "$dir" series)" != "$digest" ]; then
@@ -233,9 +237,38 @@ export_series() {
 	log "$comp: exported $(series_patches "$sdir" | wc -l) patch(es) to ${sdir#"$HARNESS_ROOT"/}/"
 }
 
+# The untracked files of the tree DIR (not the ignored ones), one a line.
+untracked_files() {
+	fixed_git -C "$1" status --porcelain --untracked-files=all 2>/dev/null |
+		sed -n 's/^?? //p'
+}
+
+# The lines of $1 as a short list: the first ten, then how many more.
+list_files() {
+	printf '%s\n' "$1" | awk '
+		NR <= 10 { printf "%s%s", (NR > 1 ? ", " : ""), $0 }
+		END { if (NR > 10) printf " and %d more", NR - 10 }'
+}
+
+# Throw the tree away; say what is lost with it.
 reset_tree() {
-	local dir
-	dir=$(tree_dir "$1")
+	local comp=$1 dir head n changed untracked
+	dir=$(tree_dir "$comp")
+	if [ ! -e "$dir" ]; then
+		log "${dir#"$HARNESS_ROOT"/} does not exist; nothing to remove"
+		return 0
+	fi
+	if [ -d "$dir/.git" ]; then
+		head=$(stamp_get "$dir" head)
+		if [ -n "$head" ] && fixed_git -C "$dir" cat-file -e "$head^{commit}" 2>/dev/null; then
+			n=$(fixed_git -C "$dir" rev-list --count "$head..HEAD")
+			[ "$n" -eq 0 ] || warn "removing $n commit(s) of ${dir#"$HARNESS_ROOT"/} that are not exported to $comp/"
+		fi
+		changed=$(fixed_git -C "$dir" status --porcelain --untracked-files=no | wc -l)
+		[ "$changed" -eq 0 ] || warn "removing uncommitted changes to $changed file(s) of ${dir#"$HARNESS_ROOT"/}"
+		untracked=$(untracked_files "$dir")
+		[ -z "$untracked" ] || warn "removing $(printf '%s\n' "$untracked" | wc -l) untracked file(s) of ${dir#"$HARNESS_ROOT"/}: $(list_files "$untracked")"
+	fi
 	log "removing ${dir#"$HARNESS_ROOT"/}"
 	rm -rf "$dir"
 }
