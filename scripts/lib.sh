@@ -9,7 +9,7 @@ BUILD=${UINTR_BUILD:-$HARNESS_ROOT/build}
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE=${UINTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uintr-harness}
 BASES=${UINTR_BASES:-$HARNESS_ROOT/bases.conf}
-JOBS=${JOBS:-$(nproc)}
+JOBS=${UINTR_JOBS:-$(nproc)}
 PYTHON=/usr/bin/python3
 
 # Artifacts, at stable paths (documented in README.md).
@@ -17,12 +17,15 @@ LINUX_TREE_DIR=$BUILD/linux
 LINUX_OBJ=$BUILD/linux-obj
 QEMU_TREE_DIR=$BUILD/qemu
 QEMU_OBJ=$BUILD/qemu-obj
-KERNEL_IMAGE=${KERNEL_IMAGE:-$LINUX_OBJ/arch/x86/boot/bzImage}
-QEMU_BIN=${QEMU_BIN:-$QEMU_OBJ/qemu-system-x86_64}
+KERNEL_IMAGE=${UINTR_KERNEL_IMAGE:-$LINUX_OBJ/arch/x86/boot/bzImage}
+QEMU_BIN=${UINTR_QEMU_BIN:-$QEMU_OBJ/qemu-system-x86_64}
 SELFTESTS_DIR=$BUILD/selftests
-INITRAMFS=${INITRAMFS:-$BUILD/initramfs.cpio.gz}
+INITRAMFS=${UINTR_INITRAMFS:-$BUILD/initramfs.cpio.gz}
 CONSOLE_LOG=$BUILD/console.log
 RESULTS_DIR=$BUILD/results
+# The number of vCPUs of the test kernel's boots (boot.sh, and the tests
+# that check them).
+SMP=${UINTR_SMP:-4}
 
 # Identity used for the commits the harness makes, so that the base commit
 # and the commits of the series are the same on every machine.
@@ -44,6 +47,17 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 log()  { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Every knob of the harness in the environment is called UINTR_*.  The old
+# names are ignored; say so once per run.
+if [ -z "${UINTR_KNOBS_CHECKED:-}" ]; then
+	for _knob in SMP JOBS QEMU_BIN KERNEL_IMAGE INITRAMFS QEMU_CPU BOOT_TIMEOUT PROGRAM_TIMEOUT; do
+		! printenv "$_knob" >/dev/null ||
+			warn "$_knob is set in the environment and ignored; the harness reads UINTR_$_knob"
+	done
+	unset _knob
+	export UINTR_KNOBS_CHECKED=1
+fi
 
 # Print a very visible warning block.
 shout() {
