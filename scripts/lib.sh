@@ -72,6 +72,25 @@ load_bases() {
 	. "$BASES"
 }
 
+# lock_build: take the lock of the build folder, $BUILD/.lock, for as long
+# as this process (and what it starts) runs, so that two runs never work on
+# the same trees and binaries.  Fails at once when another run holds it.
+# A harness run started by the one that holds the lock of the same folder
+# goes on; runs on other build folders (the harness's tests) never wait.
+lock_build() {
+	local lock=$BUILD/.lock holder
+	mkdir -p "$BUILD"
+	[ "${UINTR_LOCKED:-}" != "$(realpath "$BUILD")" ] || return 0
+	exec 9>>"$lock"
+	if ! flock -n 9; then
+		holder=$(cat "$lock" 2>/dev/null) || true
+		die "another harness run holds ${lock#"$HARNESS_ROOT"/} (pid ${holder:-unknown}); wait for it to end"
+	fi
+	printf '%s\n' "$$" >"$lock"
+	UINTR_LOCKED=$(realpath "$BUILD")
+	export UINTR_LOCKED
+}
+
 # Run as root, or through sudo when we are not root.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then
