@@ -11,6 +11,8 @@ CACHE=${UINTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uintr-harness}
 BASES=${UINTR_BASES:-$HARNESS_ROOT/bases.conf}
 JOBS=${UINTR_JOBS:-$(nproc)}
 PYTHON=/usr/bin/python3
+# No __pycache__ in the work tree from the harness's Python scripts.
+export PYTHONDONTWRITEBYTECODE=1
 
 # Artifacts, at stable paths (documented in README.md).
 LINUX_TREE_DIR=$BUILD/linux
