@@ -28,13 +28,14 @@ basecommit=$(sed -n 's/^basecommit=//p' "$QEMU_TREE_DIR/.git/uintr-harness")
 if [ "$(git -C "$BASE_TREE" rev-parse HEAD 2>/dev/null)" != "$basecommit" ]; then
 	log "bench: checking out the QEMU base commit in ${BASE_TREE#"$HARNESS_ROOT"/}"
 	rm -rf "$BASE_TREE"
-	git clone -q --shared --no-checkout "$QEMU_TREE_DIR" "$BASE_TREE"
-	git -C "$BASE_TREE" checkout -q "$basecommit"
+	fixed_git clone -q --shared --no-checkout "$QEMU_TREE_DIR" "$BASE_TREE"
+	fixed_git -C "$BASE_TREE" checkout -q "$basecommit"
 	# The harness's stamp, so that build-qemu.sh takes this tree.
 	printf 'basecommit=%s\n' "$basecommit" >"$BASE_TREE/.git/uintr-harness"
 fi
-QEMU_TREE_DIR=$BASE_TREE QEMU_OBJ=$BASE_OBJ QEMU_BIN=$BASE_OBJ/qemu-system-x86_64 \
-	UINTR_BUILD=$BENCH "$HARNESS_ROOT/scripts/build-qemu.sh"
+# With UINTR_BUILD=$BENCH, build-qemu.sh takes $BASE_TREE and $BASE_OBJ.
+UINTR_BUILD=$BENCH UINTR_QEMU_BIN=$BASE_OBJ/qemu-system-x86_64 \
+	"$HARNESS_ROOT/scripts/build-qemu.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -43,7 +44,7 @@ trap 'rm -rf "$tmp"' EXIT
 boot_once() {
 	local t0 t1
 	t0=$(date +%s%N)
-	QEMU_BIN=$1 "$HARNESS_ROOT/scripts/boot.sh" --log "$tmp/console.log" \
+	UINTR_QEMU_BIN=$1 "$HARNESS_ROOT/scripts/boot.sh" --log "$tmp/console.log" \
 		--timeout 300 -- true >"$tmp/out" 2>&1 ||
 		{ grep -v "^    " "$tmp/out" >&2; cp "$tmp/console.log" "$BENCH/failed-console.log"; die "a benchmark boot with $1 failed; its console is in ${BENCH#"$HARNESS_ROOT"/}/failed-console.log"; }
 	t1=$(date +%s%N)

@@ -4,7 +4,7 @@
 #
 #   boot.sh [options] [-- COMMAND...]
 #     --log FILE        console log (default build/console.log)
-#     --timeout S       hard wall-clock limit (default $BOOT_TIMEOUT or 600)
+#     --timeout S       hard wall-clock limit (default $UINTR_BOOT_TIMEOUT or 600)
 #     --shell           interactive shell on the console (no log, no limit)
 #     --append ARGS     extra kernel command line
 #     --add FILE        put FILE into the guest's /harness/ (may repeat)
@@ -12,19 +12,20 @@
 #
 # Without --shell the console goes to the log and the exit status is the
 # parser's: 0 only if every test passed and the kernel log is clean.
-# QEMU_CPU (default "max,vendor=GenuineIntel") and SMP (default 4) choose
-# the virtual CPU.
+# UINTR_QEMU_CPU (default "max,vendor=GenuineIntel") and UINTR_SMP (default
+# 4) choose the virtual CPU; UINTR_PROGRAM_TIMEOUT (default 300 s) limits one
+# selftest program in the guest.
 
 . "$(dirname "$0")/lib.sh"
 
 LOG=$CONSOLE_LOG
-TIMEOUT=${BOOT_TIMEOUT:-600}
+TIMEOUT=${UINTR_BOOT_TIMEOUT:-600}
 APPEND=""
 MODE=tests
-SMP=${SMP:-4}
+PROGRAM_TIMEOUT=${UINTR_PROGRAM_TIMEOUT:-300}
 # UINTR is an Intel feature, and kernels key behaviour on the vendor; under
 # TCG, -cpu max reports AMD.
-QEMU_CPU=${QEMU_CPU:-max,vendor=GenuineIntel}
+QEMU_CPU=${UINTR_QEMU_CPU:-max,vendor=GenuineIntel}
 CMD=()
 ADD=()
 

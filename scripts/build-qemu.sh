@@ -10,7 +10,9 @@ DEVICES=$HARNESS_ROOT/qemu/uintr-test-devices
 
 CONFIGURE_ARGS=(
 	--target-list=x86_64-softmmu
-	# Debian's python3 is not the default python3 on these machines.
+	# configure takes the first python3 in PATH, which may be another
+	# installation (/usr/local, a virtualenv) without the modules that
+	# deps.sh installs for Debian's python3 (venv, ensurepip).
 	--python=/usr/bin/python3
 	--without-default-features
 	--without-default-devices

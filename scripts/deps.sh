@@ -4,10 +4,22 @@
 #
 # The deb-src (trixie) and bookworm-backports lines are derived from the
 # mirror the machine already uses, so no package host is named here.
+#
+#   deps.sh                  install what is missing
+#   deps.sh --sources-only   only write the apt sources (and update)
+#   deps.sh --print-sources  print the apt sources it would write
 
 . "$(dirname "$0")/lib.sh"
 
-APT_LIST=/etc/apt/sources.list.d/uintr-harness.sources
+# The machine's apt configuration; UINTR_APT_ETC points the mirror detection
+# at another folder of the same shape (for the harness's tests).
+APT_ETC=${UINTR_APT_ETC:-/etc/apt}
+APT_LIST=$APT_ETC/sources.list.d/uintr-harness.sources
+APT_OPTS=()
+if [ -n "${UINTR_APT_ETC:-}" ]; then
+	APT_OPTS=(-o "Dir::Etc=$APT_ETC")
+	[ ! -d "$APT_ETC/lists" ] || APT_OPTS+=(-o "Dir::State::Lists=$APT_ETC/lists")
+fi
 
 # Packages from bookworm itself.
 PKGS="build-essential flex bison bc libelf-dev libssl-dev ccache cpio
@@ -17,47 +29,116 @@ PKGS="build-essential flex bison bc libelf-dev libssl-dev ccache cpio
 # QEMU 10 needs meson >= 1.5; bookworm has 1.0.1, bookworm-backports 1.7.
 BACKPORTS_PKGS="meson"
 
-# The first Debian mirror named by the machine's apt sources.
-debian_mirror() {
-	local f uri=""
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] && [ "$f" != "$APT_LIST" ] || continue
-		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f" |
-		      grep -v -- '-security' | grep '/debian/\?$' | head -n 1) || true
-		[ -n "$uri" ] && break
-	done
-	if [ -z "$uri" ]; then
-		uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		      awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; break } }' |
-		      grep -v -- '-security' | grep '/debian/\?$' | head -n 1) || true
+# The entry of the apt sources that apt itself uses for bookworm's main
+# packages, as "SITE|FILE:N" (FILE:N is apt's own "Sourcesentry": a line of
+# a one-line file, a stanza of a deb822 file).  An entry whose Release file
+# says "Origin: Debian" comes first; without downloaded lists, the first
+# entry in apt's order.  Prints nothing when there is none.
+bookworm_entry() {
+	local fmt all rel
+	# shellcheck disable=SC2016
+	fmt='$(TARGET_OF)|$(RELEASE)|$(COMPONENT)|$(SITE)|$(SOURCESENTRY)'
+	if ! all=$(apt-get "${APT_OPTS[@]}" indextargets --no-release-info --format "$fmt" 2>&1); then
+		warn "apt cannot read the sources of this machine:"
+		printf '%s\n' "$all" | sort -u | sed 's/^/    /' >&2
+		return 0
 	fi
-	[ -n "$uri" ] || die "cannot find a Debian mirror in the apt sources of this machine"
-	printf '%s' "${uri%/}"
+	# shellcheck disable=SC2016
+	rel=$(apt-get "${APT_OPTS[@]}" indextargets --format '$(SITE)|$(RELEASE)|$(ORIGIN)|$(CODENAME)' 2>/dev/null) || true
+	awk -F'|' -v own="$APT_LIST:" '
+		NR == FNR { origin[$1 "|" $2] = $3; codename[$1 "|" $2] = $4; next }
+		$1 == "deb" && $3 == "main" && index($5, own) != 1 &&
+		($2 == "bookworm" || codename[$4 "|" $2] == "bookworm") && !seen[$4 "|" $5]++ {
+			n++; entry[n] = $4 "|" $5; debian[n] = origin[$4 "|" $2] == "Debian"
+		}
+		END {
+			for (i = 1; i <= n; i++)
+				if (debian[i]) { print entry[i]; exit }
+			if (n) print entry[1]
+		}' <(printf '%s\n' "$rel") <(printf '%s\n' "$all")
+}
+
+# entry_field FILE:N: the lines of the URIs and Signed-By fields of that
+# entry, in deb822 form, as written there (a one-line entry is converted).
+entry_fields() {
+	local file=${1%:*} n=${1##*:}
+	case $file in
+	*.sources)
+		awk -v want="$n" '
+			/^[ \t]*$/ { inpara = 0; infield = 0; next }
+			/^#/ { next }
+			!inpara { inpara = 1; para++ }
+			para != want { next }
+			/^[ \t]/ { if (infield) print; next }
+			{
+				name = tolower($0); sub(/:.*/, "", name)
+				infield = name == "uris" || name == "signed-by"
+				if (infield) print
+			}' "$file"
+		;;
+	*)
+		sed -n "${n}p" "$file" | awk '{
+			sub(/#.*/, "")
+			opts = ""
+			if (match($0, /\[[^]]*\]/)) {
+				opts = substr($0, RSTART + 1, RLENGTH - 2)
+				$0 = substr($0, 1, RSTART - 1) " " substr($0, RSTART + RLENGTH)
+			}
+			print "URIs: " $2
+			n = split(opts, o, /[ \t]+/)
+			for (i = 1; i <= n; i++)
+				if (tolower(o[i]) ~ /^signed-by=/) print "Signed-By: " substr(o[i], 11)
+		}'
+		;;
+	esac
+}
+
+# The deb-src (trixie) and deb (bookworm-backports) stanzas the harness
+# needs, on the same mirror, through the same URI form (http, https,
+# mirror+file:, a caching proxy's URI...) and with the same Signed-By as the
+# machine's own bookworm entry.  UINTR_DEBIAN_MIRROR overrides the URI.
+sources_text() {
+	local entry site fields uri signed nuris
+	if [ -n "${UINTR_DEBIAN_MIRROR:-}" ]; then
+		uri=${UINTR_DEBIAN_MIRROR%/}
+		signed="Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+		entry="UINTR_DEBIAN_MIRROR"
+	else
+		entry=$(bookworm_entry)
+		[ -n "$entry" ] || die "cannot find the Debian mirror of this machine: apt has no entry for bookworm main (Types: deb) in $APT_ETC/sources.list or $APT_ETC/sources.list.d/.  Set UINTR_DEBIAN_MIRROR=<uri> to the URI of a Debian mirror (the one apt uses for bookworm) and run again"
+		site=${entry%%|*}
+		entry=${entry#*|}
+		fields=$(entry_fields "$entry")
+		# The URI as it is written there; apt's normalised form when
+		# the entry names several.
+		nuris=$(printf '%s\n' "$fields" | sed -n 's/^[Uu][Rr][Ii][Ss]:[ \t]*//p' | wc -w)
+		if [ "$nuris" -eq 1 ]; then
+			uri=$(printf '%s\n' "$fields" | sed -n 's/^[Uu][Rr][Ii][Ss]:[ \t]*//p' | tr -d ' \t')
+		else
+			uri=$site
+		fi
+		uri=${uri%/}
+		signed=$(printf '%s\n' "$fields" | awk '
+			/^[ \t]/ { if (infield) print; next }
+			{ infield = tolower($0) ~ /^signed-by:/; if (infield) print }')
+	fi
+	local stanza
+	for stanza in "deb-src|trixie" "deb|bookworm-backports"; do
+		[ "$stanza" = "deb-src|trixie" ] || echo
+		printf 'Types: %s\nURIs: %s\nSuites: %s\nComponents: main\n' \
+			"${stanza%|*}" "$uri" "${stanza#*|}"
+		[ -z "$signed" ] || printf '%s\n' "$signed"
+	done | sed "1i # Written by the uintr harness (scripts/deps.sh), from $entry."
 }
 
 apt_sources() {
-	local mirror want
-	mirror=$(debian_mirror)
-	want=$(cat <<EOF
-# Written by the uintr harness (scripts/deps.sh).
-Types: deb-src
-URIs: $mirror
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: $mirror
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-)
+	local want
+	want=$(sources_text)
 	if [ -f "$APT_LIST" ] && [ "$(cat "$APT_LIST")" = "$want" ] &&
 	   [ -f "$CACHE/apt-updated" ] && [ "$APT_LIST" -ot "$CACHE/apt-updated" ]; then
 		return 0
 	fi
-	log "apt: adding deb-src trixie and bookworm-backports from $mirror"
+	log "apt: adding deb-src trixie and bookworm-backports from $(printf '%s\n' "$want" | sed -n 's/^URIs: //p' | head -n 1)"
 	printf '%s\n' "$want" | as_root tee "$APT_LIST.tmp" >/dev/null
 	as_root mv "$APT_LIST.tmp" "$APT_LIST"
 	log "apt: updating package lists"
@@ -108,8 +189,8 @@ main() {
 	fi
 }
 
-if [ "${1:-}" = --sources-only ]; then
-	apt_sources
-else
-	main
-fi
+case ${1:-} in
+--sources-only) apt_sources ;;
+--print-sources) sources_text ;;
+*) main ;;
+esac

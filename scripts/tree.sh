@@ -12,18 +12,19 @@
 # the base commit, the digest of the series it was made from and the HEAD
 # that produced.  The tree is "pristine" while HEAD is that commit and the
 # work tree is clean; only a pristine tree is ever rebuilt or reset behind
-# the developer's back.
+# the developer's back, and a tree is never made anew while it holds
+# untracked files.  "reset" is explicit, and says what it throws away.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fetch.sh"
 
 load_bases
 
-# format-patch runs without the user's and the system's git config, so that
-# neither changes what an export writes; the abbreviation length is fixed,
-# so that neither does the size of the repository.
+# Every git command on the trees runs as fixed_git (lib.sh), without the
+# user's and the system's git config; only the developer's own LINUX_TREE is
+# read with them.  The abbreviation length of format-patch is fixed, so that
+# the size of the repository does not change what an export writes either.
 FORMAT_PATCH_CONFIG=(-c core.abbrev=12 -c diff.renames=true)
-fixed_git() { GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null git "$@"; }
 
 stamp_file() { printf '%s/.git/uintr-harness' "$1"; }
 
@@ -37,7 +38,7 @@ stamp_get() {
 stamp_write() {
 	local dir=$1 base=$2 basecommit=$3 digest=$4
 	printf 'base=%s\nbasecommit=%s\nseries=%s\nhead=%s\n' "$base" "$basecommit" \
-		"$digest" "$(git -C "$dir" rev-parse HEAD)" >"$(stamp_file "$dir").tmp"
+		"$digest" "$(fixed_git -C "$dir" rev-parse HEAD)" >"$(stamp_file "$dir").tmp"
 	mv "$(stamp_file "$dir").tmp" "$(stamp_file "$dir")"
 }
 
@@ -61,9 +62,9 @@ base_id() {
 
 commit_base() {
 	local dir=$1 msg=$2
-	git -C "$dir" add -A -f
+	fixed_git -C "$dir" add -A -f
 	GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
-		git -C "$dir" commit -q --no-verify -m "$msg"
+		fixed_git -C "$dir" commit -q --no-verify -m "$msg"
 }
 
 # Unpack TARBALL into DIR (which must not exist), dropping the top folder.
@@ -82,14 +83,14 @@ make_base() {
 		if [ -n "${LINUX_TREE:-}" ]; then
 			[ -d "$LINUX_TREE/.git" ] || die "LINUX_TREE=$LINUX_TREE is not a git tree"
 			log "linux: cloning $LINUX_TREE (shared objects) at ${LINUX_REF:-HEAD}"
-			git clone -q --shared --no-checkout "$LINUX_TREE" "$dir"
-			git -C "$dir" checkout -q -b uintr-harness "$(git -C "$LINUX_TREE" rev-parse "${LINUX_REF:-HEAD}")"
+			fixed_git clone -q --shared --no-checkout "$LINUX_TREE" "$dir"
+			fixed_git -C "$dir" checkout -q -b uintr-harness "$(git -C "$LINUX_TREE" rev-parse "${LINUX_REF:-HEAD}")"
 			return 0
 		fi
 		linux_tarball
 		log "linux: unpacking $LINUX_BASE_DESC"
 		unpack "$LINUX_BASE_PATH" "$dir"
-		git -C "$dir" init -q -b base
+		fixed_git -C "$dir" init -q -b base
 		commit_base "$dir" "Base: $LINUX_BASE_DESC"
 		;;
 	qemu)
@@ -102,7 +103,7 @@ make_base() {
 				patch -s -p1 -d "$dir" ||
 				die "Debian's patch $p does not apply to $QEMU_TARBALL"
 		done
-		git -C "$dir" init -q -b base
+		fixed_git -C "$dir" init -q -b base
 		commit_base "$dir" "Base: QEMU $QEMU_SRCVER with Debian's $QEMU_DEBIAN_PATCHES"
 		;;
 	esac
@@ -113,9 +114,9 @@ apply_series() {
 	local dir=$1 sdir=$2 p out
 	for p in $(series_patches "$sdir"); do
 		[ -f "$sdir/$p" ] || die "$sdir/series names $p, which does not exist"
-		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date \
+		if ! out=$(fixed_git -C "$dir" am -q --keep-cr --committer-date-is-author-date \
 				--no-3way "$sdir/$p" 2>&1); then
-			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			fixed_git -C "$dir" am --abort >/dev/null 2>&1 || true
 			printf '%s\n' "$out" | sed 's/^/    /' >&2
 			printf 'ERROR: patch %s does not apply\n' "$(basename "$sdir")/$p" >&2
 			return 1
@@ -124,40 +125,43 @@ apply_series() {
 }
 
 prepare() {
-	local comp=$1 dir sdir base digest head pristine n
+	local comp=$1 dir sdir base digest head pristine n untracked
 	dir=$(tree_dir "$comp")
 	sdir=$(series_dir "$comp")
 	base=$(base_id "$comp")
 	digest=$(series_digest "$sdir")
 
 	if [ -d "$dir/.git" ]; then
-		head=$(git -C "$dir" rev-parse HEAD)
+		head=$(fixed_git -C "$dir" rev-parse HEAD)
 		pristine=no
 		if [ "$head" = "$(stamp_get "$dir" head)" ] &&
-		   [ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ]; then
+		   [ -z "$(fixed_git -C "$dir" status --porcelain --untracked-files=no)" ]; then
 			pristine=yes
 		fi
 		if [ "$(stamp_get "$dir" base)" != "$base" ]; then
 			[ $pristine = yes ] ||
 				die "${dir#"$HARNESS_ROOT"/} was made from another base and has work that is not exported; export it (./harness export $comp) or discard it (./harness reset $comp)"
+			untracked=$(untracked_files "$dir")
+			[ -z "$untracked" ] ||
+				die "${dir#"$HARNESS_ROOT"/} was made from another base and must be made anew, but it holds untracked files that would be lost: $(list_files "$untracked"); move them away, or commit and export them (./harness export $comp), or discard the tree (./harness reset $comp)"
 			log "$comp: the base changed; making the tree anew"
 			rm -rf "$dir"
 		elif [ "$(stamp_get "$dir" series)" != "$digest" ]; then
 			[ $pristine = yes ] ||
 				die "${dir#"$HARNESS_ROOT"/} has commits or changes that are not in $comp/, and $comp/series changed too; export them (./harness export $comp) or discard them (./harness reset $comp)"
 			log "$comp: the series changed; applying it again"
-			git -C "$dir" reset -q --hard "$(stamp_get "$dir" basecommit)"
+			fixed_git -C "$dir" reset -q --hard "$(stamp_get "$dir" basecommit)"
 			if ! apply_series "$dir" "$sdir"; then
-				git -C "$dir" reset -q --hard "$head"
+				fixed_git -C "$dir" reset -q --hard "$head"
 				exit 1
 			fi
 			stamp_write "$dir" "$base" "$(stamp_get "$dir" basecommit)" "$digest"
 			return 0
 		else
-			n=$(git -C "$dir" rev-list --count "$(stamp_get "$dir" head)..HEAD" 2>/dev/null || echo "?")
+			n=$(fixed_git -C "$dir" rev-list --count "$(stamp_get "$dir" head)..HEAD" 2>/dev/null || echo "?")
 			[ "$head" = "$(stamp_get "$dir" head)" ] ||
 				warn "${dir#"$HARNESS_ROOT"/}: testing $n commit(s) that are not exported to $comp/ yet"
-			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+			[ -z "$(fixed_git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 				warn "${dir#"$HARNESS_ROOT"/}: testing uncommitted changes"
 			return 0
 		fi
@@ -172,7 +176,7 @@ prepare() {
 	trap 'rm -rf "$tmp"' EXIT
 	make_base "$comp" "$tmp"
 	local basecommit
-	basecommit=$(git -C "$tmp" rev-parse HEAD)
+	basecommit=$(fixed_git -C "$tmp" rev-parse HEAD)
 	n=$(series_patches "$sdir" | wc -l)
 	log "$comp: applying $n patch(es) from $comp/series"
 	apply_series "$tmp" "$sdir" || exit 1
@@ -189,7 +193,7 @@ export_series() {
 	[ -d "$dir/.git" ] || die "${dir#"$HARNESS_ROOT"/} does not exist; run ./harness prepare first"
 	basecommit=$(stamp_get "$dir" basecommit)
 	[ -n "$basecommit" ] || die "${dir#"$HARNESS_ROOT"/} has no harness stamp"
-	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+	[ -z "$(fixed_git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 		warn "${dir#"$HARNESS_ROOT"/} has uncommitted changes; they are not exported"
 
 	# Global, for the trap.
@@ -233,9 +237,38 @@ export_series() {
 	log "$comp: exported $(series_patches "$sdir" | wc -l) patch(es) to ${sdir#"$HARNESS_ROOT"/}/"
 }
 
+# The untracked files of the tree DIR (not the ignored ones), one a line.
+untracked_files() {
+	fixed_git -C "$1" status --porcelain --untracked-files=all 2>/dev/null |
+		sed -n 's/^?? //p'
+}
+
+# The lines of $1 as a short list: the first ten, then how many more.
+list_files() {
+	printf '%s\n' "$1" | awk '
+		NR <= 10 { printf "%s%s", (NR > 1 ? ", " : ""), $0 }
+		END { if (NR > 10) printf " and %d more", NR - 10 }'
+}
+
+# Throw the tree away; say what is lost with it.
 reset_tree() {
-	local dir
-	dir=$(tree_dir "$1")
+	local comp=$1 dir head n changed untracked
+	dir=$(tree_dir "$comp")
+	if [ ! -e "$dir" ]; then
+		log "${dir#"$HARNESS_ROOT"/} does not exist; nothing to remove"
+		return 0
+	fi
+	if [ -d "$dir/.git" ]; then
+		head=$(stamp_get "$dir" head)
+		if [ -n "$head" ] && fixed_git -C "$dir" cat-file -e "$head^{commit}" 2>/dev/null; then
+			n=$(fixed_git -C "$dir" rev-list --count "$head..HEAD")
+			[ "$n" -eq 0 ] || warn "removing $n commit(s) of ${dir#"$HARNESS_ROOT"/} that are not exported to $comp/"
+		fi
+		changed=$(fixed_git -C "$dir" status --porcelain --untracked-files=no | wc -l)
+		[ "$changed" -eq 0 ] || warn "removing uncommitted changes to $changed file(s) of ${dir#"$HARNESS_ROOT"/}"
+		untracked=$(untracked_files "$dir")
+		[ -z "$untracked" ] || warn "removing $(printf '%s\n' "$untracked" | wc -l) untracked file(s) of ${dir#"$HARNESS_ROOT"/}: $(list_files "$untracked")"
+	fi
 	log "removing ${dir#"$HARNESS_ROOT"/}"
 	rm -rf "$dir"
 }

@@ -9,6 +9,8 @@ import os
 import sys
 import unittest
 
+# No __pycache__ next to the parser, even when run without the harness.
+sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
     'parse_console', os.path.join(HERE, '..', '..', 'scripts', 'parse-console.py'))
