@@ -10,13 +10,13 @@
 # real build, so that ccache serves every file the series does not change.
 # The rounds alternate between the two binaries; the guest runs "true" and
 # powers off.  Prints the median wall-clock time of each and the ratio, and
-# fails if the patched QEMU is more than MAX_SLOWDOWN percent (default 5)
+# fails if the patched QEMU is more than UINTR_MAX_SLOWDOWN percent (default 5)
 # slower.
 
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${1:-7}
-MAX_SLOWDOWN=${MAX_SLOWDOWN:-5}
+MAX_SLOWDOWN=${UINTR_MAX_SLOWDOWN:-5}
 BENCH=$BUILD/bench
 BASE_TREE=$BENCH/qemu
 BASE_OBJ=$BENCH/qemu-obj

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build and install the kselftests of SELFTEST_TARGETS (default: uintr and
+# Build and install the kselftests of UINTR_SELFTEST_TARGETS (default: uintr and
 # x86) the way kernel CI does, with
 #
 #   make -C tools/testing/selftests TARGETS="..." install
@@ -16,7 +16,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-TARGETS=${SELFTEST_TARGETS:-uintr x86}
+TARGETS=${UINTR_SELFTEST_TARGETS:-uintr x86}
 ROOT=$BUILD/initramfs-root
 OBJ=$BUILD/selftests-obj
 LOGFILE=$OBJ/build.log

@@ -25,7 +25,7 @@ run() {
 	local name=$1 status=0 t0
 	shift
 	t0=$(date +%s)
-	TIMEOUT=${CPU_MODEL_TIMEOUT:-600} "$HARNESS_ROOT/cpu-model/run.sh" \
+	TIMEOUT=${UINTR_CPU_MODEL_TIMEOUT:-600} "$HARNESS_ROOT/cpu-model/run.sh" \
 		"$QEMU_BIN" "$ELF" "$@" >"$OUT/$name.log" 2>&1 || status=$?
 	log "cpu-model: $name ran $(since "$t0") s"
 	# run.sh: 0 passed, 1 failed, 2 no verdict.

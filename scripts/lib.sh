@@ -53,7 +53,8 @@ die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 # Every knob of the harness in the environment is called UINTR_*.  The old
 # names are ignored; say so once per run.
 if [ -z "${UINTR_KNOBS_CHECKED:-}" ]; then
-	for _knob in SMP JOBS QEMU_BIN KERNEL_IMAGE INITRAMFS QEMU_CPU BOOT_TIMEOUT PROGRAM_TIMEOUT; do
+	for _knob in SMP JOBS QEMU_BIN KERNEL_IMAGE INITRAMFS QEMU_CPU BOOT_TIMEOUT PROGRAM_TIMEOUT \
+		SELFTEST_TARGETS CPU_MODEL_TIMEOUT MAX_SLOWDOWN; do
 		! printenv "$_knob" >/dev/null ||
 			warn "$_knob is set in the environment and ignored; the harness reads UINTR_$_knob"
 	done

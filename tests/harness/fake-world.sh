@@ -12,7 +12,7 @@ REAL_QEMU=$REAL_BUILD/qemu-obj/qemu-system-x86_64
 [ -f "$REAL_OBJ/arch/x86/boot/bzImage" ] && [ -x "$REAL_QEMU" ] ||
 	fail "needs the real kernel and QEMU (./harness build first)"
 
-export UINTR_SKIP_DEPS=1 SELFTEST_TARGETS=uintr UINTR_HARNESS_NESTED=1
+export UINTR_SKIP_DEPS=1 UINTR_SELFTEST_TARGETS=uintr UINTR_HARNESS_NESTED=1
 
 make_fake_world() {
 	local L=$T/src/fakelinux-1.0 Q=$T/src/fakeqemu-1.0

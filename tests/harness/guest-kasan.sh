@@ -5,7 +5,7 @@
 BUILD_DIR=${UINTR_BUILD:-$ROOT/build}
 image=$BUILD_DIR/linux-obj-debug/arch/x86/boot/bzImage
 [ -f "$image" ] || fail "no debug kernel at $image (./harness test builds it)"
-export KERNEL_IMAGE=$image UINTR_KERNEL_IMAGE=$image
+export UINTR_KERNEL_IMAGE=$image
 guest 300 "$LKDTM"'; echo "1..1"; (lkdtm READ_AFTER_FREE); echo "ok 1 survived"'
 [ $rc -ne 0 ] || fail "a guest with a KASAN report passed"
 expect "PASS boot-smoke: the guest runs the kernel that was just built"

@@ -31,7 +31,7 @@ expect "no TAP plan"
 
 # The same emulator for the kernel guest.
 rc=0
-QEMU_BIN=$T/qemu UINTR_QEMU_BIN=$T/qemu "$ROOT/scripts/boot.sh" --log "$T/console.log" \
+UINTR_QEMU_BIN=$T/qemu "$ROOT/scripts/boot.sh" --log "$T/console.log" \
 	--timeout 60 >"$T/out" 2>&1 || rc=$?
 if grep -q "no kernel at\|no initramfs at" "$T/out"; then
 	: # no kernel built in this checkout: boot.sh refused before QEMU ran
