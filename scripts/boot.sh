@@ -8,6 +8,9 @@
 #     --shell           interactive shell on the console (no log, no limit)
 #     --append ARGS     extra kernel command line
 #     --add FILE        put FILE into the guest's /harness/ (may repeat)
+#     --collections A,B run only these kselftest collections
+#     --rename OLD=NEW  report suite OLD as NEW (e.g. a boot with nouintr)
+#     --strict-skips S  suites in which a skip fails (default kselftest-uintr)
 #     -- COMMAND...     run COMMAND in the guest instead of the tests
 #
 # Without --shell the console goes to the log and the exit status is the
@@ -28,6 +31,8 @@ PROGRAM_TIMEOUT=${UINTR_PROGRAM_TIMEOUT:-300}
 QEMU_CPU=${UINTR_QEMU_CPU:-max,vendor=GenuineIntel}
 CMD=()
 ADD=()
+RENAME=()
+STRICT=kselftest-uintr
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -35,6 +40,9 @@ while [ $# -gt 0 ]; do
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--append) APPEND="$APPEND $2"; shift 2 ;;
 	--add) ADD+=("$2"); shift 2 ;;
+	--collections) APPEND="$APPEND harness.collections=$2"; shift 2 ;;
+	--rename) RENAME+=(--rename "$2"); shift 2 ;;
+	--strict-skips) STRICT=$2; shift 2 ;;
 	--shell) MODE=shell; shift ;;
 	--) shift; CMD=("$@"); MODE=cmd; break ;;
 	*) die "boot.sh: unknown option $1" ;;
@@ -89,7 +97,7 @@ if [ -s "$tmp/qemu.out" ]; then
 fi
 touch "$LOG"
 # Under the project's QEMU, which has UINTR, a skipped UINTR test is a
-# broken test (UINTR_STRICT_SKIPS= relaxes it, e.g. for -cpu without uintr).
+# broken test (--strict-skips '' relaxes it, e.g. for -cpu without uintr).
 # tests/known/SUITE.known: the outcomes of the unpatched base under TCG.
 known=()
 for f in "$HARNESS_ROOT"/tests/known/*.known; do
@@ -97,4 +105,4 @@ for f in "$HARNESS_ROOT"/tests/known/*.known; do
 done
 exec "$PYTHON" "$HARNESS_ROOT/scripts/parse-console.py" --qemu-status "$rc" "${known[@]}" \
 	--timeout "$TIMEOUT" --expect-kernel "$(cat "$KERNEL_IMAGE.id" 2>/dev/null || true)" \
-	--strict-skips "${UINTR_STRICT_SKIPS-kselftest-uintr}" "$LOG"
+	--strict-skips "$STRICT" "${RENAME[@]}" "$LOG"

@@ -375,6 +375,8 @@ def main():
                     'built; the guest must report the same')
     ap.add_argument('--known', action='append', default=[],
                     help='a file of known outcomes (see read_known); may repeat')
+    ap.add_argument('--rename', action='append', default=[], metavar='OLD=NEW',
+                    help='report suite OLD as NEW')
     ap.add_argument('--strict-skips', default='',
                     help='space-separated suites in which a skip is a failure')
     args = ap.parse_args()
@@ -392,6 +394,8 @@ def main():
                     'no TAP plan: the program did not run to its end')
     else:
         res, bad = parse(lines, args.qemu_status, args.timeout, args.expect_kernel)
+    renames = dict(x.split('=', 1) for x in args.rename)
+    res.tests = [(renames.get(t[0], t[0]),) + tuple(t[1:]) for t in res.tests]
     known, known_suites = {}, set()
     for path in args.known:
         suite, entries = read_known(path)
