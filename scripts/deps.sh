@@ -58,6 +58,16 @@ bookworm_entry() {
 		}' <(printf '%s\n' "$rel") <(printf '%s\n' "$all")
 }
 
+# apt_has TYPE SUITE: the entry (FILE:N) of the machine's own sources that
+# already gives apt "TYPE SUITE main", if there is one.
+apt_has() {
+	# shellcheck disable=SC2016
+	apt-get "${APT_OPTS[@]}" indextargets --no-release-info \
+		--format '$(TARGET_OF)|$(RELEASE)|$(COMPONENT)|$(SOURCESENTRY)' 2>/dev/null |
+		awk -F'|' -v t="$1" -v s="$2" -v own="$APT_LIST:" '
+			$1 == t && $2 == s && $3 == "main" && index($4, own) != 1 { print $4; exit }'
+}
+
 # entry_field FILE:N: the lines of the URIs and Signed-By fields of that
 # entry, in deb822 form, as written there (a one-line entry is converted).
 entry_fields() {
@@ -122,13 +132,22 @@ sources_text() {
 			/^[ \t]/ { if (infield) print; next }
 			{ infield = tolower($0) ~ /^signed-by:/; if (infield) print }')
 	fi
-	local stanza
+	# What the machine's sources give apt already is not added again: a
+	# second entry for the same suite only warns, or conflicts when its
+	# Signed-By differs.
+	local stanza have n=0
+	printf '# Written by the uintr harness (scripts/deps.sh), from %s.\n' "$entry"
 	for stanza in "deb-src|trixie" "deb|bookworm-backports"; do
-		[ "$stanza" = "deb-src|trixie" ] || echo
+		have=$(apt_has "${stanza%|*}" "${stanza#*|}")
+		[ -z "$have" ] || printf '# %s %s main: already in %s\n' "${stanza%|*}" "${stanza#*|}" "$have"
+	done
+	for stanza in "deb-src|trixie" "deb|bookworm-backports"; do
+		[ -z "$(apt_has "${stanza%|*}" "${stanza#*|}")" ] || continue
+		[ $((n++)) -eq 0 ] || echo
 		printf 'Types: %s\nURIs: %s\nSuites: %s\nComponents: main\n' \
 			"${stanza%|*}" "$uri" "${stanza#*|}"
 		[ -z "$signed" ] || printf '%s\n' "$signed"
-	done | sed "1i # Written by the uintr harness (scripts/deps.sh), from $entry."
+	done
 }
 
 apt_sources() {
@@ -138,7 +157,7 @@ apt_sources() {
 	   [ -f "$CACHE/apt-updated" ] && [ "$APT_LIST" -ot "$CACHE/apt-updated" ]; then
 		return 0
 	fi
-	log "apt: adding deb-src trixie and bookworm-backports from $(printf '%s\n' "$want" | sed -n 's/^URIs: //p' | head -n 1)"
+	log "apt: writing $APT_LIST: $(printf '%s\n' "$want" | awk '/^Types: / { t = $2 } /^Suites: / { printf "%s%s %s", (n++ ? ", " : ""), t, $2 } END { if (!n) printf "nothing to add" }') from $(printf '%s\n' "$want" | sed -n 's/^URIs: //p' | head -n 1)"
 	printf '%s\n' "$want" | as_root tee "$APT_LIST.tmp" >/dev/null
 	as_root mv "$APT_LIST.tmp" "$APT_LIST"
 	log "apt: updating package lists"

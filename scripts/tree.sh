@@ -42,22 +42,47 @@ stamp_write() {
 	mv "$(stamp_file "$dir").tmp" "$(stamp_file "$dir")"
 }
 
-# What the tree of a component is made from, as a single line.
-base_id() {
+# resolve_base COMPONENT STAMP_BASE: what the tree of a component is to be
+# made from.  Sets BASE_ID, a single line, which the stamp keeps as base=:
+# "tarball:..." for the pinned base, "tree:..." for LINUX_TREE, and
+# "FALLBACK ..." with the package, version, file and sha256 when a pin
+# could not be had (fetch.sh).  STAMP_BASE is the base of the existing tree.
+resolve_base() {
 	case $1 in
 	linux)
 		if [ -n "${LINUX_TREE:-}" ]; then
-			printf 'tree:%s@%s' "$LINUX_TREE" \
-				"$(git -C "$LINUX_TREE" rev-parse "${LINUX_REF:-HEAD}")"
+			BASE_ID="tree:$LINUX_TREE@$(git -C "$LINUX_TREE" rev-parse "${LINUX_REF:-HEAD}")"
 		else
-			printf 'tarball:%s' "$LINUX_TARBALL_SHA256"
+			resolve_linux "$2"
 		fi
 		;;
-	qemu)
-		printf 'tarball:%s+%s+%s' "$QEMU_TARBALL_SHA256" \
-			"$QEMU_DEBIAN_TARBALL_SHA256" "$(echo $QEMU_DEBIAN_PATCHES | tr ' ' ,)"
+	qemu) resolve_qemu "$2" ;;
+	esac
+}
+
+# Say loudly, on every run, that a tree is not made from its pinned base.
+announce_base() {
+	local comp=$1 dir base pinned
+	dir=$(tree_dir "$comp")
+	base=$(stamp_get "$dir" base)
+	case $base in FALLBACK*) ;; *) return 0 ;; esac
+	case $comp in
+	linux) pinned="$LINUX_SRCPKG $LINUX_SRCVER ($LINUX_TARBALL)" ;;
+	qemu) pinned="$QEMU_SRCPKG $QEMU_SRCVER ($QEMU_TARBALL)" ;;
+	esac
+	local -a lines=("${dir#"$HARNESS_ROOT"/} IS NOT MADE FROM THE PINNED BASE of bases.conf," \
+		"$pinned, which could not be had.  It is made from:" \
+		"  ${base#FALLBACK }")
+	case $base in
+	"FALLBACK binary "*) lines+=("That tree CARRIES DEBIAN'S PATCHES: it is not vanilla Linux.") ;;
+	"FALLBACK source "*)
+		[ -n "${UINTR_FETCH_DIR:-}" ] ||
+			lines+=("apt fetched and verified it: signed Release file, Sources index, .dsc.")
 		;;
 	esac
+	lines+=("The series is applied to it; results are not those of the pinned base." \
+		"Pin the new version in bases.conf (README.md, \"The bases\") to make it the base.")
+	shout "${lines[@]}"
 }
 
 commit_base() {
@@ -87,24 +112,22 @@ make_base() {
 			fixed_git -C "$dir" checkout -q -b uintr-harness "$(git -C "$LINUX_TREE" rev-parse "${LINUX_REF:-HEAD}")"
 			return 0
 		fi
-		linux_tarball
 		log "linux: unpacking $LINUX_BASE_DESC"
 		unpack "$LINUX_BASE_PATH" "$dir"
 		fixed_git -C "$dir" init -q -b base
 		commit_base "$dir" "Base: $LINUX_BASE_DESC"
 		;;
 	qemu)
-		qemu_tarballs
-		log "qemu: unpacking $QEMU_TARBALL"
-		unpack "$SRC_CACHE/$QEMU_TARBALL" "$dir"
+		log "qemu: unpacking ${QEMU_BASE_ORIG##*/}"
+		unpack "$QEMU_BASE_ORIG" "$dir"
 		for p in $QEMU_DEBIAN_PATCHES; do
 			log "qemu: applying Debian's build patch $p"
-			tar -xOf "$SRC_CACHE/$QEMU_DEBIAN_TARBALL" "debian/patches/$p" |
+			tar -xOf "$QEMU_BASE_DEBIAN" "debian/patches/$p" |
 				patch -s -p1 -d "$dir" ||
-				die "Debian's patch $p does not apply to $QEMU_TARBALL"
+				die "Debian's patch $p (from ${QEMU_BASE_DEBIAN##*/}) does not apply to ${QEMU_BASE_ORIG##*/}"
 		done
 		fixed_git -C "$dir" init -q -b base
-		commit_base "$dir" "Base: QEMU $QEMU_SRCVER with Debian's $QEMU_DEBIAN_PATCHES"
+		commit_base "$dir" "Base: $QEMU_BASE_DESC"
 		;;
 	esac
 }
@@ -125,10 +148,16 @@ apply_series() {
 }
 
 prepare() {
+	prepare_tree "$1"
+	announce_base "$1"
+}
+
+prepare_tree() {
 	local comp=$1 dir sdir base digest head pristine n untracked
 	dir=$(tree_dir "$comp")
 	sdir=$(series_dir "$comp")
-	base=$(base_id "$comp")
+	resolve_base "$comp" "$(stamp_get "$dir" base)"
+	base=$BASE_ID
 	digest=$(series_digest "$sdir")
 
 	if [ -d "$dir/.git" ]; then

@@ -37,6 +37,36 @@ LINUX_FALLBACK_PKG=
 EOT
 }
 
+# archive_version PKG VERSION [DEBIAN_PATCH]: source package PKG=VERSION
+# in the fake archive, as apt would serve it: PKG_UPSTREAM.orig.tar.xz,
+# whose README names the version, and PKG_VERSION.dsc, which lists the
+# version and its files (and, with a third argument, a debian tarball
+# holding debian/patches/build.patch, which adds that line to the README).
+# The .dsc files are how the fake archive lists its versions.
+archive_version() {
+	local pkg=$1 ver=$2 up=${2#*:} f sums=""
+	up=${up%-*}
+	rm -rf "$T/src/$pkg-$up"
+	mkdir -p "$T/src/$pkg-$up/lib"
+	printf 'first\nsecond\nthird\nversion %s\n' "$up" >"$T/src/$pkg-$up/README"
+	printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$T/src/$pkg-$up/lib/main.c"
+	tar -C "$T/src" -cJf "$UINTR_FETCH_DIR/${pkg}_$up.orig.tar.xz" "$pkg-$up"
+	local -a files=("${pkg}_$up.orig.tar.xz")
+	if [ $# -gt 2 ]; then
+		mkdir -p "$T/deb-$ver/debian/patches"
+		printf -- '--- a/README\n+++ b/README\n@@ -1 +1,2 @@\n first\n+%s\n' "$3" \
+			>"$T/deb-$ver/debian/patches/build.patch"
+		tar -C "$T/deb-$ver" -cJf "$UINTR_FETCH_DIR/${pkg}_${ver#*:}.debian.tar.xz" debian
+		files+=("${pkg}_${ver#*:}.debian.tar.xz")
+	fi
+	for f in "${files[@]}"; do
+		sums="$sums $(sha256sum <"$UINTR_FETCH_DIR/$f" | cut -d' ' -f1) $(stat -c %s "$UINTR_FETCH_DIR/$f") $f
+"
+	done
+	printf 'Format: 3.0 (quilt)\nSource: %s\nVersion: %s\nChecksums-Sha256:\n%s' \
+		"$pkg" "$ver" "$sums" >"$UINTR_FETCH_DIR/${pkg}_${ver#*:}.dsc"
+}
+
 prepare() { "$ROOT/scripts/tree.sh" prepare linux >"$T/out" 2>&1; }
 
 # expect_fail WORDS: the last command failed and said WORDS.

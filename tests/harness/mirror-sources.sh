@@ -13,20 +13,19 @@ canned() {
 	cat >"$UINTR_APT_ETC/$1"
 }
 
-# expect_sources URI [SIGNED-BY LINE...]: both stanzas use URI and carry
-# exactly the Signed-By lines given.
+# expect_sources URI [SIGNED-BY LINE...]: the stanzas of $STANZAS (default
+# both) use URI and carry exactly the Signed-By lines given.
 expect_sources() {
-	local uri=$1
+	local uri=$1 s n=0
 	shift
 	"$ROOT/scripts/deps.sh" --print-sources >"$T/out" 2>&1 ||
 		{ sed 's/^/# /' "$T/out"; fail "no sources derived for $uri"; }
-	grep -v '^#' "$T/out" >"$T/got"
-	{
-		printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\n' "$uri"
+	grep -v '^#' "$T/out" >"$T/got" || true
+	for s in ${STANZAS:-deb-src:trixie deb:bookworm-backports}; do
+		[ $((n++)) -eq 0 ] || echo
+		printf 'Types: %s\nURIs: %s\nSuites: %s\nComponents: main\n' "${s%:*}" "$uri" "${s#*:}"
 		[ $# -eq 0 ] || printf '%s\n' "$@"
-		printf '\nTypes: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\n' "$uri"
-		[ $# -eq 0 ] || printf '%s\n' "$@"
-	} >"$T/want"
+	done >"$T/want"
 	diff -u "$T/want" "$T/got" >"$T/diff" || { sed 's/^/# /' "$T/diff"; fail "wrong sources for $uri"; }
 }
 
@@ -71,7 +70,8 @@ deb http://mirror.example.org/debian bookworm main
 EOT
 expect_sources http://mirror.example.org/debian
 
-# mirror+file:, kept as written.
+# mirror+file:, kept as written; bookworm-backports is there already, so
+# only trixie's deb-src is added.
 canned sources.list.d/debian.sources <<'EOT'
 Types: deb
 URIs: mirror+file:///etc/apt/mirrors/debian.list
@@ -79,8 +79,20 @@ Suites: bookworm bookworm-updates bookworm-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOT
-expect_sources mirror+file:///etc/apt/mirrors/debian.list \
+STANZAS=deb-src:trixie expect_sources mirror+file:///etc/apt/mirrors/debian.list \
 	"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+expect_error "deb bookworm-backports main: already in .*/debian.sources:1"
+# Both are there already: nothing is added.
+cat >>"$UINTR_APT_ETC/sources.list.d/debian.sources" <<'EOT'
+
+Types: deb-src
+URIs: mirror+file:///etc/apt/mirrors/debian.list
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+STANZAS=" " expect_sources mirror+file:///etc/apt/mirrors/debian.list
+expect_error "deb-src trixie main: already in .*/debian.sources:2"
 
 # A caching proxy (apt-cacher style URI), and a key given inline.
 canned sources.list.d/proxy.sources <<'EOT'
