@@ -69,6 +69,15 @@ if [ $MODE = cmd ] || [ ${#ADD[@]} -gt 0 ]; then
 	initrd=$tmp/initramfs.cpio.gz
 fi
 
+# The tests that tests/known/kselftest-COLLECTION.known excludes from the
+# run, as COLLECTION:TEST for run_kselftest.sh.
+exclude=$(for f in "$HARNESS_ROOT"/tests/known/kselftest-*.known; do
+	[ -f "$f" ] || continue
+	c=${f##*/kselftest-}
+	sed -n "s/^EXCLUDE *| *\([^ |]*\) *|.*/${c%.known}:\1/p" "$f"
+done | paste -sd, -)
+[ -z "$exclude" ] || APPEND="$APPEND harness.exclude=$exclude"
+
 # loglevel=5: warnings and worse reach the console as they happen, so a
 # WARN or a lockdep report is seen even if the guest hangs right after it.
 CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0 loglevel=5 panic=-1 harness.mode=$MODE harness.cpus=$SMP harness.timeout=${PROGRAM_TIMEOUT:-300}$APPEND"

@@ -8,7 +8,9 @@
  * SIGNAL (default SIGTERM), then SIGKILL after -k SECS if given, and
  * exits with 124.  Otherwise exits with COMMAND's status, or 128 + the
  * signal that killed it.  Without --foreground, COMMAND runs in its own
- * process group and the whole group is signalled.
+ * process group and the whole group is signalled.  A SIGTERM, SIGINT,
+ * SIGHUP or SIGQUIT that timeout itself receives is passed on to COMMAND
+ * (the runner nests two timeouts: the outer one must reach the test).
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,12 +24,31 @@
 #define EXIT_CANNOT_RUN	126
 #define EXIT_NOT_FOUND	127
 
+/* Set before the handlers are installed; the handlers only read them. */
+static pid_t target;
+static int timeout_sig = SIGTERM;
+static unsigned int kill_after;
 static volatile sig_atomic_t alarms;
 
+/*
+ * The handlers signal COMMAND themselves (kill() is async-signal-safe), so
+ * that no signal can slip in between a check and waitpid().
+ */
 static void on_alarm(int sig)
 {
 	(void)sig;
-	alarms++;
+	if (alarms++ == 0) {
+		kill(target, timeout_sig);
+		if (kill_after)
+			alarm(kill_after);
+	} else {
+		kill(target, SIGKILL);
+	}
+}
+
+static void on_signal(int sig)
+{
+	kill(target, sig);
 }
 
 static void usage(void)
@@ -55,10 +76,11 @@ static int signal_number(const char *name)
 
 int main(int argc, char **argv)
 {
-	unsigned int secs, kill_after = 0;
-	int foreground = 0, sig = SIGTERM, status, i = 1, sent = 0;
+	int foreground = 0, status, i = 1;
+	sigset_t block, old;
 	struct sigaction sa;
-	pid_t pid, target;
+	unsigned int secs;
+	pid_t pid;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "--foreground"))
@@ -66,13 +88,22 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "-k") && i + 1 < argc)
 			kill_after = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
-			sig = signal_number(argv[++i]);
+			timeout_sig = signal_number(argv[++i]);
 		else
 			usage();
 	}
 	if (argc - i < 2)
 		usage();
 	secs = strtoul(argv[i++], NULL, 10);
+
+	/* No signal is handled before the handlers know COMMAND. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
 
 	pid = fork();
 	if (pid < 0) {
@@ -82,6 +113,7 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		if (!foreground)
 			setpgid(0, 0);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		execvp(argv[i], &argv[i]);
 		fprintf(stderr, "timeout: %s: %s\n", argv[i], strerror(errno));
 		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
@@ -93,24 +125,19 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (secs)
 		alarm(secs);
 
-	for (;;) {
-		if (waitpid(pid, &status, 0) == pid)
-			break;
+	while (waitpid(pid, &status, 0) != pid) {
 		if (errno != EINTR) {
 			perror("timeout: waitpid");
 			return EXIT_CANNOT_RUN;
-		}
-		if (alarms >= 1 && sent == 0) {
-			sent = 1;
-			kill(target, sig);
-			if (kill_after)
-				alarm(kill_after);
-		} else if (alarms >= 2 && sent == 1) {
-			sent = 2;
-			kill(target, SIGKILL);
 		}
 	}
 	if (alarms)

@@ -213,8 +213,9 @@ def parse_kselftest(res, suite, lines, status):
 
 def read_known(path):
     """The known outcomes of the suite that names the file (SUITE.known):
-    "STATUS | TEST | REASON" lines, STATUS being FAIL or SKIP; a line that
-    starts with # is a comment."""
+    "STATUS | TEST | REASON" lines, STATUS being FAIL, SKIP or EXCLUDE (the
+    guest does not run the test at all); a line that starts with # is a
+    comment."""
     suite = os.path.basename(path).split('.')[0]
     known = {}
     with open(path, encoding='utf-8') as f:
@@ -223,8 +224,9 @@ def read_known(path):
             if not line or line.startswith('#'):
                 continue
             fields = [x.strip() for x in line.split('|')]
-            if len(fields) != 3 or fields[0] not in ('FAIL', 'SKIP') or not fields[2]:
-                raise SystemExit('%s:%d: want "FAIL|SKIP | TEST | REASON"' % (path, n))
+            if len(fields) != 3 or fields[0] not in ('FAIL', 'SKIP', 'EXCLUDE') \
+                    or not fields[2]:
+                raise SystemExit('%s:%d: want "FAIL|SKIP|EXCLUDE | TEST | REASON"' % (path, n))
             known[(suite, fields[1])] = (fields[0], fields[2])
     return suite, known
 
@@ -245,7 +247,9 @@ def apply_policy(res, strict_skips, known=None, known_suites=()):
         elif suite in known_suites:
             want = known.get((suite, name))
             seen.add((suite, name))
-            if want and status == want[0]:
+            if want and want[0] == 'EXCLUDE':
+                res.tests[i] = (suite, name, 'FAIL', 'excluded from the run, but it ran')
+            elif want and status == want[0]:
                 res.tests[i] = (suite, name, 'SKIP', 'known %s on the base: %s'
                                 % (want[0].lower(), want[1]))
             elif want:
@@ -258,8 +262,11 @@ def apply_policy(res, strict_skips, known=None, known_suites=()):
                 res.tests[i] = (suite, name, 'FAIL', 'skipped, and not a known skip: %s' % detail)
     for (suite, name), want in sorted(known.items()):
         if suite in known_suites and (suite, name) not in seen and suite in res.suites():
-            res.add(suite, name, 'FAIL', 'listed as a known %s, but it did not run: '
-                    'update the list' % want[0].lower())
+            if want[0] == 'EXCLUDE':
+                res.add(suite, name, 'SKIP', 'excluded from the run: %s' % want[1])
+            else:
+                res.add(suite, name, 'FAIL', 'listed as a known %s, but it did not run: '
+                        'update the list' % want[0].lower())
 
 
 def finish(res, current, status):
