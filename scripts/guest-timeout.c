@@ -6,7 +6,8 @@
  * the guest's busybox system, whose own timeout has no --foreground.
  * Runs COMMAND; if it is still running after SECS seconds, sends it
  * SIGNAL (default SIGTERM), then SIGKILL after -k SECS if given, and
- * exits with 124.  Otherwise exits with COMMAND's status, or 128 + the
+ * exits with 124 (also after SIGKILL; coreutils says 137 there).
+ * Otherwise exits with COMMAND's status, or 128 + the
  * signal that killed it.  Without --foreground, COMMAND runs in its own
  * process group and the whole group is signalled.  A SIGTERM, SIGINT,
  * SIGHUP or SIGQUIT that timeout itself receives is passed on to COMMAND
@@ -71,7 +72,12 @@ static int signal_number(const char *name)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i].name))
 			return names[i].sig;
-	return atoi(name);
+	i = atoi(name);
+	if (i <= 0 || i >= NSIG) {
+		fprintf(stderr, "timeout: %s: unknown signal\n", name);
+		exit(EXIT_CANNOT_RUN - 1);
+	}
+	return i;
 }
 
 int main(int argc, char **argv)

@@ -39,7 +39,10 @@ BASE_DATE="2000-01-01T00:00:00+0000"
 # without the user's and the system's configuration (commit.gpgSign,
 # apply.whitespace, core.autocrlf, hooks, templates...), so that neither
 # changes the commits made or what an export writes.
-fixed_git() { GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null git "$@"; }
+fixed_git() {
+	env -u GIT_CONFIG_PARAMETERS -u GIT_CONFIG_COUNT -u GIT_DIR -u GIT_WORK_TREE \
+		GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null git "$@"
+}
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$HARNESS_ROOT

@@ -177,7 +177,12 @@ def parse_kselftest(res, suite, lines, status):
             name = m.group(4)
             directive = (m.group(5) or '').strip()
             reported += 1
-            if m.group(1) == 'ok':
+            warning = [x[2:] for x in inner if x.startswith('# Warning: ')]
+            if warning:
+                # The runner still runs a program that is not executable
+                # but starts with #!, and may report it "ok".
+                code, detail = 1, warning[0]
+            elif m.group(1) == 'ok':
                 code, detail = (KSFT_SKIP, 'skipped: ' + directive) \
                     if directive.upper().startswith('SKIP') else (0, '')
             elif directive.upper().startswith('TIMEOUT'):
@@ -185,9 +190,7 @@ def parse_kselftest(res, suite, lines, status):
             elif directive.startswith('exit='):
                 code, detail = int(directive[5:] or 1), ''
             else:
-                code = 1
-                warning = [x[2:] for x in inner if x.startswith('# Warning: ')]
-                detail = warning[0] if warning else 'failed: ' + directive
+                code, detail = 1, 'failed: ' + directive
             parse_program(res, suite, name,
                           [x[2:] if x.startswith('# ') else x for x in inner],
                           code, empty_ok=True, detail=detail)
@@ -214,8 +217,9 @@ def parse_kselftest(res, suite, lines, status):
 def read_known(path):
     """The known outcomes of the suite that names the file (SUITE.known):
     "STATUS | TEST | REASON" lines, STATUS being FAIL, SKIP or EXCLUDE (the
-    guest does not run the test at all); a line that starts with # is a
-    comment."""
+    guest does not run the test at all); "FAIL(DETAIL)" only matches a
+    failure whose detail (e.g. "exit status 139") contains DETAIL.  A line
+    that starts with # is a comment."""
     suite = os.path.basename(path).split('.')[0]
     known = {}
     with open(path, encoding='utf-8') as f:
@@ -224,10 +228,12 @@ def read_known(path):
             if not line or line.startswith('#'):
                 continue
             fields = [x.strip() for x in line.split('|')]
-            if len(fields) != 3 or fields[0] not in ('FAIL', 'SKIP', 'EXCLUDE') \
-                    or not fields[2]:
-                raise SystemExit('%s:%d: want "FAIL|SKIP|EXCLUDE | TEST | REASON"' % (path, n))
-            known[(suite, fields[1])] = (fields[0], fields[2])
+            m = re.match(r'^(FAIL|SKIP|EXCLUDE)(?:\((.+)\))?$', fields[0]) \
+                if len(fields) == 3 and fields[2] else None
+            if not m:
+                raise SystemExit('%s:%d: want "FAIL[(DETAIL)]|SKIP|EXCLUDE | TEST | REASON"'
+                                 % (path, n))
+            known[(suite, fields[1])] = (m.group(1), fields[2], m.group(2))
     return suite, known
 
 
@@ -249,6 +255,9 @@ def apply_policy(res, strict_skips, known=None, known_suites=()):
             seen.add((suite, name))
             if want and want[0] == 'EXCLUDE':
                 res.tests[i] = (suite, name, 'FAIL', 'excluded from the run, but it ran')
+            elif want and status == want[0] and want[2] and want[2] not in detail:
+                res.tests[i] = (suite, name, 'FAIL', 'a known %s is "%s", but this one is: %s'
+                                % (want[0].lower(), want[2], detail))
             elif want and status == want[0]:
                 res.tests[i] = (suite, name, 'SKIP', 'known %s on the base: %s'
                                 % (want[0].lower(), want[1]))
@@ -262,7 +271,9 @@ def apply_policy(res, strict_skips, known=None, known_suites=()):
                 res.tests[i] = (suite, name, 'FAIL', 'skipped, and not a known skip: %s' % detail)
     for (suite, name), want in sorted(known.items()):
         if suite in known_suites and (suite, name) not in seen and suite in res.suites():
-            if want[0] == 'EXCLUDE':
+            if want[0] == 'EXCLUDE' and suite in strict_skips:
+                res.add(suite, name, 'FAIL', 'excluded from a suite that must not skip')
+            elif want[0] == 'EXCLUDE':
                 res.add(suite, name, 'SKIP', 'excluded from the run: %s' % want[1])
             else:
                 res.add(suite, name, 'FAIL', 'listed as a known %s, but it did not run: '

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The harness suite: every program in tests/harness/ (a file that starts
-# with "#!"; the others are helpers that the tests source) is one test,
+# The harness suite: every file in tests/harness/ but the helpers that
+# the tests source is one test (and must be an executable with #!),
 # then checkpatch on every patch of both series.  Prints each result and the
 # suite line; with UINTR_RESULTS set, adds the counts to harness.counts.
 
@@ -30,10 +30,13 @@ if [ -n "${UINTR_HARNESS_NESTED:-}" ]; then
 	exit 1
 fi
 
+# The helpers that the tests source; every other file is a test.
+HELPERS="common.sh fake-world.sh guest-common.sh"
 for t in "$HARNESS_ROOT"/tests/harness/*; do
-	[ -f "$t" ] && [ "$(head -c 2 "$t")" = "#!" ] || continue
-	if [ ! -x "$t" ]; then
-		echo "# ${t#"$HARNESS_ROOT"/} is not executable" >"$out"
+	[ -f "$t" ] || continue
+	case " $HELPERS " in *" ${t##*/} "*) continue ;; esac
+	if [ ! -x "$t" ] || [ "$(head -c 2 "$t")" != "#!" ]; then
+		echo "# ${t#"$HARNESS_ROOT"/} is not an executable program with #!" >"$out"
 		result fail "${t##*/}"
 		continue
 	fi
