@@ -38,7 +38,7 @@ fetch_srcpkg() {
 		warn "$pkg $ver: base tarball missing from $SRC_CACHE and UINTR_OFFLINE is set"
 		return 1
 	fi
-	tmp=$(mktemp -d "$SRC_CACHE/.fetch.XXXXXX")
+	tmp=$(mktemp -d "$SRC_CACHE/.fetch.XXXXXX") || die "cannot make a folder in $SRC_CACHE"
 	if [ -n "${UINTR_FETCH_DIR:-}" ]; then
 		# A local folder of source package files instead of apt: for
 		# machines without the archive, and for the harness's tests.
@@ -72,7 +72,7 @@ fetch_srcpkg() {
 			rm -rf "$tmp"
 			die "checksum mismatch for $f: sha256 is $got, $BASES pins $sum (nothing was kept)"
 		fi
-		mv "$tmp/$f" "$SRC_CACHE/$f"
+		mv "$tmp/$f" "$SRC_CACHE/$f" || die "cannot move $f into $SRC_CACHE"
 	done
 	rm -rf "$tmp"
 }
@@ -159,7 +159,7 @@ fetch_version() {
 	cached_version "$pkg" "$ver" && return 0
 	[ -z "${UINTR_OFFLINE:-}" ] || return 1
 	mkdir -p "$SRC_CACHE"
-	tmp=$(mktemp -d "$SRC_CACHE/.fetch.XXXXXX")
+	tmp=$(mktemp -d "$SRC_CACHE/.fetch.XXXXXX") || die "cannot make a folder in $SRC_CACHE"
 	dsc=$(dsc_name "$pkg" "$ver")
 	if [ -n "${UINTR_FETCH_DIR:-}" ]; then
 		log "fetching $pkg $ver from $UINTR_FETCH_DIR"
@@ -194,8 +194,9 @@ fetch_version() {
 			return 1
 		fi
 	done < <(dsc_wanted "$tmp/$dsc")
-	dsc_wanted "$tmp/$dsc" | while read -r sum f; do mv "$tmp/$f" "$SRC_CACHE/$f"; done
-	mv "$tmp/$dsc" "$SRC_CACHE/$dsc"
+	dsc_wanted "$tmp/$dsc" | while read -r sum f; do mv "$tmp/$f" "$SRC_CACHE/$f" || exit 1; done ||
+		die "cannot move the files of $dsc into $SRC_CACHE"
+	mv "$tmp/$dsc" "$SRC_CACHE/$dsc" || die "cannot move $dsc into $SRC_CACHE"
 	rm -rf "$tmp"
 }
 
