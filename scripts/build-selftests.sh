@@ -54,7 +54,10 @@ main() {
 		# CAN_BUILD_I386=0: the same x86 tests on every machine, whether
 		# or not it has gcc-multilib; the test kernel has no IA32
 		# emulation to run 32-bit tests.
-		if ! make -C "$src" -j "$JOBS" O="$OBJ" TARGETS="${targets[*]}" CAN_BUILD_I386=0 \
+		# LDFLAGS=-static: the uintr selftests are linked statically (the
+		# x86 Makefile does not use LDFLAGS; the libraries of dynamic
+		# programs are copied into the initramfs below).
+		if ! LDFLAGS=-static make -C "$src" -j "$JOBS" O="$OBJ" TARGETS="${targets[*]}" CAN_BUILD_I386=0 \
 				KHDR_INCLUDES="-isystem $LINUX_OBJ/usr/include" \
 				INSTALL_PATH="$SELFTESTS_DIR" install >"$LOGFILE" 2>&1; then
 			grep -E -B2 -A6 'error|Error' "$LOGFILE" | head -n 60 >&2
