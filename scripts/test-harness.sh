@@ -40,7 +40,8 @@ for t in "$HARNESS_ROOT"/tests/harness/*; do
 		result fail "${t##*/}"
 		continue
 	fi
-	if "$t" >"$out" 2>&1; then
+	# A test's own parses and boots never count in the real results.
+	if env -u UINTR_RESULTS "$t" >"$out" 2>&1; then
 		result ok "${t##*/}"
 	else
 		sed -i 's/^/# /' "$out"

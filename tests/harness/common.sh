@@ -11,6 +11,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export UINTR_BUILD=$T/build UINTR_CACHE=$T/cache UINTR_SERIES_ROOT=$T/series
 export UINTR_FETCH_DIR=$T/archive UINTR_BASES=$T/bases.conf
+# The counts of the real run must not see this test's parses and boots.
+unset UINTR_RESULTS
 mkdir -p "$UINTR_FETCH_DIR" "$UINTR_SERIES_ROOT/linux" "$UINTR_SERIES_ROOT/qemu"
 : >"$UINTR_SERIES_ROOT/linux/series"
 
