@@ -15,6 +15,17 @@ verify() {
 	[ -f "$1" ] && [ "$(sha256_of "$1")" = "$2" ]
 }
 
+# apt_download PKG VERSION DIR: the files of source package PKG=VERSION
+# into DIR, with apt.  On failure, shows apt's output and removes DIR.
+apt_download() {
+	local pkg=$1 ver=$2 dir=$3
+	(cd "$dir" && apt-get source --download-only -q "$pkg=$ver" >"$dir/apt.log" 2>&1) && return 0
+	warn "apt-get source --download-only $pkg=$ver failed:"
+	sed 's/^/    /' "$dir/apt.log" >&2
+	rm -rf "$dir"
+	return 1
+}
+
 # fetch_srcpkg PKG VERSION FILE SHA256 [FILE SHA256]...
 # Make sure each FILE of Debian source package PKG=VERSION is in the cache
 # with the given checksum.  Returns 1 when the download fails, and dies
@@ -53,12 +64,7 @@ fetch_srcpkg() {
 		done
 	else
 		log "fetching Debian source package $pkg=$ver (download only)"
-		if ! (cd "$tmp" && apt-get source --download-only -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-			warn "apt-get source --download-only $pkg=$ver failed:"
-			sed 's/^/    /' "$tmp/apt.log" >&2
-			rm -rf "$tmp"
-			return 1
-		fi
+		apt_download "$pkg" "$ver" "$tmp" || return 1
 	fi
 	for ((i = 0; i < ${#pairs[@]}; i += 2)); do
 		f=${pairs[i]} sum=${pairs[i + 1]}
@@ -173,12 +179,7 @@ fetch_version() {
 		fi
 	else
 		log "fetching Debian source package $pkg=$ver (download only; apt verifies it through the signed Release file, the Sources index and the .dsc)"
-		if ! (cd "$tmp" && apt-get source --download-only -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-			warn "apt-get source --download-only $pkg=$ver failed:"
-			sed 's/^/    /' "$tmp/apt.log" >&2
-			rm -rf "$tmp"
-			return 1
-		fi
+		apt_download "$pkg" "$ver" "$tmp" || return 1
 	fi
 	# apt has checked every file against the .dsc; check again what is
 	# kept (and what a fake archive gave), then keep the .dsc last.

@@ -10,27 +10,7 @@ mv "$UINTR_FETCH_DIR/fake_1.0.orig.tar.xz" "$T/pinned.tar.xz"
 archive_version fake 1.0.2-1
 archive_version fake 1.0.3-1
 archive_version fake 1.1.0-1      # newer, but another stable line
-S=$UINTR_SERIES_ROOT/linux
-cat >"$S/lib-Change-the-README.patch" <<'EOT'
-From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
-From: Some One <someone@example.org>
-Date: Sat, 1 Jan 2000 00:00:00 +0000
-Subject: [PATCH] lib: Change the README
-
----
- README | 2 +-
- 1 file changed, 1 insertion(+), 1 deletion(-)
-
-diff --git a/README b/README
---- a/README
-+++ b/README
-@@ -1,3 +1,3 @@
- first
--second
-+second, changed
- third
-EOT
-echo lib-Change-the-README.patch >"$S/series"
+series_of_readme_patch
 W=$UINTR_BUILD/linux
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 

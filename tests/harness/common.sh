@@ -82,3 +82,28 @@ expect_clean() {
 	! ls -d "$UINTR_BUILD"/.tmp-* >/dev/null 2>&1 || fail "a temporary tree was left"
 	! ls -d "$UINTR_CACHE"/src/.fetch.* >/dev/null 2>&1 || fail "a partial download was left"
 }
+
+# series_of_readme_patch: the linux series is one patch that changes the
+# second line of the fake base's README to "second, changed".
+series_of_readme_patch() {
+	cat >"$UINTR_SERIES_ROOT/linux/lib-Change-the-README.patch" <<'EOT'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: Some One <someone@example.org>
+Date: Sat, 1 Jan 2000 00:00:00 +0000
+Subject: [PATCH] lib: Change the README
+
+---
+ README | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/README b/README
+--- a/README
++++ b/README
+@@ -1,3 +1,3 @@
+ first
+-second
++second, changed
+ third
+EOT
+	echo lib-Change-the-README.patch >"$UINTR_SERIES_ROOT/linux/series"
+}

@@ -3,32 +3,12 @@
 # cloned, never touched; the base follows that tree's commit.
 . "$(dirname "$0")/common.sh"
 make_base
-S=$UINTR_SERIES_ROOT/linux
 U=$T/own
 git init -q -b main "$U"
 cp -a "$T/src/fake-1.0/." "$U/"
 git -C "$U" add -A
 git -C "$U" commit -q -m "upstream"
-cat >"$S/lib-Change-the-README.patch" <<'EOT'
-From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
-From: Some One <someone@example.org>
-Date: Sat, 1 Jan 2000 00:00:00 +0000
-Subject: [PATCH] lib: Change the README
-
----
- README | 2 +-
- 1 file changed, 1 insertion(+), 1 deletion(-)
-
-diff --git a/README b/README
---- a/README
-+++ b/README
-@@ -1,3 +1,3 @@
- first
--second
-+second, changed
- third
-EOT
-echo lib-Change-the-README.patch >"$S/series"
+series_of_readme_patch
 before=$(git -C "$U" rev-parse HEAD)
 LINUX_TREE=$U prepare || { sed 's/^/# /' "$T/out"; fail "prepare on LINUX_TREE failed"; }
 W=$UINTR_BUILD/linux
