@@ -322,6 +322,19 @@ static void insn_tests(void)
 		   "img %lx -> rflags %lx (exp %lx) rsp %lx (exp %lx); clear -> %lx", img, res[0], exp, res[1], res[2], res2[0]);
 	}
 	{
+		/*
+		 * The flags that UIRET loaded are ordinary flags afterwards:
+		 * POPF and arithmetic clear them again.  (An emulator that kept
+		 * them aside made them stick in every later RFLAGS value.)
+		 */
+		u64 res[3], after;
+		uiret_probe(0x2 | ARITH | BIT(10), 0x2, res);
+		asm volatile("pushq $2\n\tpopfq\n\tpushfq\n\tpopq %0" : "=r"(after) :: "cc", "memory");
+		ok((res[0] & (ARITH | BIT(10))) == (ARITH | BIT(10)) && (after & 0xfff) == 0x2,
+		   "uintr insn: flags loaded by UIRET do not stick (POPF clears them)",
+		   "after UIRET %lx, after POPF of 2: %lx", res[0], after);
+	}
+	{
 		u64 res[3];
 		clui();
 		uiret_probe(0x2, 0x2, res);
