@@ -7,6 +7,8 @@
 #     --timeout S       hard wall-clock limit (default $UINTR_BOOT_TIMEOUT or 600)
 #     --shell           interactive shell on the console (no log, no limit)
 #     --append ARGS     extra kernel command line
+#     --mitigations     keep the kernel's CPU mitigations (default:
+#                       "mitigations=off", which also keeps PTI off)
 #     --add FILE        put FILE into the guest's /harness/ (may repeat)
 #     --collections A,B run only these kselftest collections
 #     --rename OLD=NEW  report suite OLD as NEW (e.g. a boot with nouintr)
@@ -29,6 +31,10 @@ PROGRAM_TIMEOUT=${UINTR_PROGRAM_TIMEOUT:-300}
 # UINTR is an Intel feature, and kernels key behaviour on the vendor; under
 # TCG, -cpu max reports AMD.
 QEMU_CPU=${UINTR_QEMU_CPU:-max,vendor=GenuineIntel}
+# The test kernel has the CPU mitigations built in for the boot with PTI.
+# Under TCG they only cost time, and the vendor makes Linux assume Meltdown,
+# so every other boot turns them off.
+MITIGATIONS=" mitigations=off"
 CMD=()
 ADD=()
 RENAME=()
@@ -43,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--collections) APPEND="$APPEND harness.collections=$2"; shift 2 ;;
 	--rename) RENAME+=(--rename "$2"); shift 2 ;;
 	--strict-skips) STRICT=$2; shift 2 ;;
+	--mitigations) MITIGATIONS=""; shift ;;
 	--shell) MODE=shell; shift ;;
 	--) shift; CMD=("$@"); MODE=cmd; break ;;
 	*) die "boot.sh: unknown option $1" ;;
@@ -80,7 +87,7 @@ done | paste -sd, -)
 
 # loglevel=5: warnings and worse reach the console as they happen, so a
 # WARN or a lockdep report is seen even if the guest hangs right after it.
-CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0 loglevel=5 panic=-1 harness.mode=$MODE harness.cpus=$SMP harness.timeout=${PROGRAM_TIMEOUT:-300}$APPEND"
+CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0 loglevel=5 panic=-1 harness.mode=$MODE harness.cpus=$SMP harness.timeout=${PROGRAM_TIMEOUT:-300}$MITIGATIONS$APPEND"
 
 QEMU=("$QEMU_BIN" -nodefaults -no-user-config -nographic
 	-L /usr/share/seabios -L /usr/share/qemu

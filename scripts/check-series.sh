@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The bisection check of the Linux series: build every patch on its own.
 #
-#   check-series.sh [--configs "y n i386"]
+#   check-series.sh [--configs "y n i386"] [--no-cache]
 #
 # For each commit of build/linux after the base, in a worktree of its own
 # (build/check/linux), and for each configuration:
@@ -26,13 +26,21 @@
 # then "N passed, N failed".  Objects stay in build/check/obj-*, so a second
 # run only rebuilds what changed, and ccache shares the compilations with
 # the other builds of the harness.
+#
+# A pass is remembered (build/check/passed/) under a key made of everything
+# that decides it: the configuration, the trees of the base, of the patch
+# and of its parent, the config fragments, the compiler, sparse and this
+# script.  A later run reports such a patch as passed without building it
+# again, and says so; --no-cache builds everything.
 
 . "$(dirname "$0")/lib.sh"
 
 CONFIGS="y n i386"
+USE_CACHE=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--configs) CONFIGS=$2; shift 2 ;;
+	--no-cache) USE_CACHE=0; shift ;;
 	*) die "check-series: unknown option $1" ;;
 	esac
 done
@@ -78,6 +86,17 @@ kmake() {	# ARCH OBJ ARGS...
 
 checkout() {
 	fixed_git -C "$WT" checkout -q --detach "$1"
+}
+
+# The key under which a pass of COMMIT in CFG is remembered.
+pass_key() {	# CFG COMMIT
+	{
+		echo "$1"
+		fixed_git -C "$LINUX_TREE_DIR" rev-parse "$BASE^{tree}" "$2^{tree}" "$2^^{tree}"
+		cat "$SERIES/uintr-test.config" "$SERIES/uintr-check.config" "$0"
+		gcc --version | head -n 1
+		sparse --version 2>&1 | head -n 1
+	} | sha256sum | cut -d' ' -f1
 }
 
 configure() {	# CFG OBJ
@@ -137,7 +156,7 @@ extra_checks() {	# ARCH OBJ OUT OBJECTS...
 }
 
 check_config() {	# CFG
-	local cfg=$1 obj=$CHECK/obj-$1 arch=x86_64 i n subject t0 new log
+	local cfg=$1 obj=$CHECK/obj-$1 arch=x86_64 i n subject t0 new log key parent built name
 	local -a objs
 	[ "$cfg" != i386 ] || arch=i386
 	log "check-series: $cfg: the base"
@@ -148,11 +167,24 @@ check_config() {	# CFG
 	warnings "$obj/build-base.log" >"$obj/base.warnings"
 
 	n=${#COMMITS[@]}
+	built=$BASE
 	for ((i = 0; i < n; i++)); do
 		[ "$cfg" != i386 ] || [ $i -eq $((n - 1)) ] || continue
 		t0=$(date +%s)
 		subject=$(fixed_git -C "$WT" log -1 --format=%s "${COMMITS[$i]}")
 		name=$(printf '%02d/%02d %s: %s' $((i + 1)) "$n" "$cfg" "$subject")
+		key=$(pass_key "$cfg" "${COMMITS[$i]}")
+		if [ "$USE_CACHE" = 1 ] && [ -f "$CHECK/passed/$key" ]; then
+			result PASS "$name (passed before with the same trees and tools: $(cat "$CHECK/passed/$key"))"
+			continue
+		fi
+		# The warnings before the patch are those of its parent.
+		parent=$(fixed_git -C "$WT" rev-parse "${COMMITS[$i]}^")
+		if [ "$built" != "$parent" ]; then
+			checkout "$parent"
+			configure "$cfg" "$obj" || die "check-series: configuring ${parent:0:12} ($cfg) failed; see ${obj#"$HARNESS_ROOT"/}/config.log"
+		fi
+		built=${COMMITS[$i]}
 		if [ "$cfg" = i386 ]; then
 			checkout "${COMMITS[$i]}"
 			objs=()
@@ -197,6 +229,8 @@ check_config() {	# CFG
 			fi
 		fi
 		result PASS "$name ($(since "$t0") s${objs:+, W=1 and sparse on ${#objs[@]} file(s)})"
+		mkdir -p "$CHECK/passed"
+		date -u '+%Y-%m-%d %H:%M UTC' >"$CHECK/passed/$key"
 	done
 }
 
