@@ -25,7 +25,7 @@ fi
 PKGS="build-essential flex bison bc libelf-dev libssl-dev ccache cpio
       busybox-static seabios qemu-system-data ninja-build pkg-config
       libglib2.0-dev python3-venv sparse xz-utils git perl dpkg-dev
-      coreutils rsync"
+      coreutils rsync python3-ply"
 # QEMU 10 needs meson >= 1.5; bookworm has 1.0.1, bookworm-backports 1.7.
 BACKPORTS_PKGS="meson"
 
