@@ -9,6 +9,8 @@
 #     --append ARGS     extra kernel command line
 #     --mitigations     keep the kernel's CPU mitigations (default:
 #                       "mitigations=off", which also keeps PTI off)
+#     --apic MODE       x2apic (default) or xapic: the mode of the local
+#                       APICs, which boot-smoke checks
 #     --add FILE        put FILE into the guest's /harness/ (may repeat)
 #     --collections A,B run only these kselftest collections
 #     --rename OLD=NEW  report suite OLD as NEW (e.g. a boot with nouintr)
@@ -35,6 +37,7 @@ QEMU_CPU=${UINTR_QEMU_CPU:-max,vendor=GenuineIntel}
 # Under TCG they only cost time, and the vendor makes Linux assume Meltdown,
 # so every other boot turns them off.
 MITIGATIONS=" mitigations=off"
+APIC=x2apic
 CMD=()
 ADD=()
 RENAME=()
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--rename) RENAME+=(--rename "$2"); shift 2 ;;
 	--strict-skips) STRICT=$2; shift 2 ;;
 	--mitigations) MITIGATIONS=""; shift ;;
+	--apic) APIC=${2:-}; shift $(($# > 1 ? 2 : 1)) ;;
 	--shell) MODE=shell; shift ;;
 	--) shift; CMD=("$@"); MODE=cmd; break ;;
 	*) die "boot.sh: unknown option $1" ;;
@@ -85,6 +89,20 @@ exclude=$(for f in "$HARNESS_ROOT"/tests/known/kselftest-*.known; do
 done | paste -sd, -)
 [ -z "$exclude" ] || APPEND="$APPEND harness.exclude=$exclude"
 
+# Linux runs the local APICs in x2APIC mode only with interrupt remapping
+# (or a hypervisor that vouches for x2APIC, which TCG is not): the x2APIC
+# boots get QEMU's IOMMU with interrupt remapping and extended interrupt
+# mode.  The NDST field of a UPID holds the APIC ID in a different place
+# in each mode.
+# harness.apic goes first, so that --append can override it (the
+# harness's own tests do).
+case $APIC in
+x2apic) APIC_DEVICE=(-device intel-iommu,intremap=on,eim=on) ;;
+xapic) APIC_DEVICE=(); APPEND=" nox2apic$APPEND" ;;
+*) die "boot.sh: --apic takes x2apic or xapic${APIC:+, not $APIC}" ;;
+esac
+APPEND=" harness.apic=$APIC$APPEND"
+
 # loglevel=5: warnings and worse reach the console as they happen, so a
 # WARN or a lockdep report is seen even if the guest hangs right after it.
 CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0 loglevel=5 panic=-1 harness.mode=$MODE harness.cpus=$SMP harness.timeout=${PROGRAM_TIMEOUT:-300}$MITIGATIONS$APPEND"
@@ -93,6 +111,7 @@ QEMU=("$QEMU_BIN" -nodefaults -no-user-config -nographic
 	-L /usr/share/seabios -L /usr/share/qemu
 	-machine q35 -accel tcg,thread=multi -cpu "$QEMU_CPU" -smp "$SMP" -m 1G
 	-kernel "$KERNEL_IMAGE" -initrd "$initrd" -append "$CMDLINE"
+	"${APIC_DEVICE[@]}"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-no-reboot)
 
@@ -102,7 +121,7 @@ fi
 
 mkdir -p "$(dirname "$LOG")"
 rm -f "$LOG"
-log "booting: -cpu $QEMU_CPU -smp $SMP, limit ${TIMEOUT}s, console in ${LOG#"$HARNESS_ROOT"/}"
+log "booting: -cpu $QEMU_CPU -smp $SMP, $APIC, limit ${TIMEOUT}s, console in ${LOG#"$HARNESS_ROOT"/}"
 t0=$(date +%s)
 rc=0
 timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial "file:$LOG" -monitor none \
