@@ -80,13 +80,15 @@ if [ $MODE = cmd ] || [ ${#ADD[@]} -gt 0 ]; then
 	initrd=$tmp/initramfs.cpio.gz
 fi
 
-# The tests that tests/known/kselftest-COLLECTION.known excludes from the
-# run, as COLLECTION:TEST for run_kselftest.sh.
+# The tests that tests/known/kselftest-COLLECTION[-VARIANT].known excludes
+# from the run, as COLLECTION:TEST for run_kselftest.sh (a VARIANT, such as
+# the debug boot's kselftest-x86-debug, excludes from every boot).
 exclude=$(for f in "$HARNESS_ROOT"/tests/known/kselftest-*.known; do
 	[ -f "$f" ] || continue
 	c=${f##*/kselftest-}
-	sed -n "s/^EXCLUDE *| *\([^ |]*\) *|.*/${c%.known}:\1/p" "$f"
-done | paste -sd, -)
+	c=${c%.known}
+	sed -n "s/^EXCLUDE *| *\([^ |]*\) *|.*/${c%%-*}:\1/p" "$f"
+done | sort -u | paste -sd, -)
 [ -z "$exclude" ] || APPEND="$APPEND harness.exclude=$exclude"
 
 # Linux runs the local APICs in x2APIC mode only with interrupt remapping
