@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The bisection check of the Linux series: build every patch on its own.
 #
-#   check-series.sh [--configs "y n i386"] [--no-cache]
+#   check-series.sh [--configs "y n i386 docs"] [--no-cache]
 #
 # For each commit of build/linux after the base, in a worktree of its own
 # (build/check/linux), and for each configuration:
@@ -12,6 +12,10 @@
 #   n     the same with CONFIG_X86_USER_INTERRUPTS off
 #   i386  the end of the series only: tinyconfig for i386 (where the option
 #         does not exist), to show that the 64-bit-only code stays out
+#   docs  the end of the series only: "make SPHINXDIRS=arch/x86 htmldocs"
+#         and "scripts/kernel-doc -none -Wall" on the files the series
+#         adds or changes; the check fails on a warning that the base's
+#         documentation build does not print
 #
 # the check fails if
 #
@@ -35,7 +39,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CONFIGS="y n i386"
+CONFIGS="y n i386 docs"
 USE_CACHE=1
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -234,6 +238,54 @@ check_config() {	# CFG
 	done
 }
 
+# The documentation at the end of the series, against the base's.  Sphinx
+# runs with Debian's python3 (python3-sphinx), whatever comes first in PATH.
+docs_warnings() {	# OUT
+	local obj=$CHECK/obj-docs
+	PATH=/usr/bin:/bin:$PATH make -C "$WT" O="$obj" SPHINXDIRS=arch/x86 htmldocs >"$1.log" 2>&1 ||
+		echo "ERROR: make htmldocs failed, see ${1#"$HARNESS_ROOT"/}.log" >>"$1.log"
+	grep -E '(WARNING|ERROR|[Ww]arning|[Ee]rror):' "$1.log" |
+		grep -v -F 'dot(1) not found' |
+		sed -E -e "s|$WT/||g" -e "s|$obj/||g" -e 's/:[0-9]+:/:/' | sort -u || true
+}
+
+# kernel-doc -Wall on those of FILES that exist in the worktree, without
+# line numbers.
+kdoc_warnings() {	# FILES...
+	local f
+	local -a have=()
+	for f in "$@"; do [ ! -f "$WT/$f" ] || have+=("$f"); done
+	[ ${#have[@]} -gt 0 ] || return 0
+	(cd "$WT" && PATH=/usr/bin:/bin:$PATH scripts/kernel-doc -none -Wall "${have[@]}") 2>&1 |
+		sed -E 's/:[0-9]+:/:/' | sort -u || true
+}
+
+check_docs() {
+	local t0 new obj=$CHECK/obj-docs n=${#COMMITS[@]}
+	local name="$n/$n docs: make SPHINXDIRS=arch/x86 htmldocs, kernel-doc -Wall"
+	local -a files
+	t0=$(date +%s)
+	mkdir -p "$obj"
+	mapfile -t files < <(fixed_git -C "$WT" diff --name-only --diff-filter=AM "$BASE" \
+		"${COMMITS[$((n - 1))]}" -- '*.c' '*.h' | grep -v '^tools/' || true)
+	log "check-series: docs: the base"
+	checkout "$BASE"
+	docs_warnings "$obj/base" >"$obj/base.warnings"
+	kdoc_warnings "${files[@]}" >>"$obj/base.warnings"
+	sort -u -o "$obj/base.warnings" "$obj/base.warnings"
+	log "check-series: docs: the series"
+	checkout "${COMMITS[$((n - 1))]}"
+	docs_warnings "$obj/series" >"$obj/series.warnings"
+	kdoc_warnings "${files[@]}" >>"$obj/series.warnings"
+	sort -u -o "$obj/series.warnings" "$obj/series.warnings"
+	new=$(comm -23 "$obj/series.warnings" "$obj/base.warnings" | head -n 1)
+	if [ -n "$new" ]; then
+		result FAIL "$name" "$new"
+	else
+		result PASS "$name ($(since "$t0") s, kernel-doc on ${#files[@]} file(s))"
+	fi
+}
+
 main() {
 	local t0 cfg
 	t0=$(date +%s)
@@ -246,6 +298,7 @@ main() {
 	for cfg in $CONFIGS; do
 		case $cfg in
 		y | n | i386) check_config "$cfg" ;;
+		docs) check_docs ;;
 		*) die "check-series: unknown configuration $cfg" ;;
 		esac
 	done

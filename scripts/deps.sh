@@ -22,11 +22,13 @@ if [ -n "${UINTR_APT_ETC:-}" ]; then
 fi
 
 # Packages from bookworm itself.  python3-ply and python3-git are what
-# checkpatch.pl's scripts/spdxcheck.py imports.
+# checkpatch.pl's scripts/spdxcheck.py imports; python3-sphinx builds the
+# documentation in check-series.
 PKGS="build-essential flex bison bc libelf-dev libssl-dev ccache cpio
       busybox-static seabios qemu-system-data ninja-build pkg-config
       libglib2.0-dev python3-venv sparse xz-utils git perl dpkg-dev
-      coreutils rsync python3-ply python3-git"
+      coreutils rsync python3-ply python3-git
+      python3-sphinx python3-sphinx-rtd-theme"
 # QEMU 10 needs meson >= 1.5; bookworm has 1.0.1, bookworm-backports 1.7.
 BACKPORTS_PKGS="meson"
 
