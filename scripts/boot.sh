@@ -20,8 +20,12 @@
 # Without --shell the console goes to the log and the exit status is the
 # parser's: 0 only if every test passed and the kernel log is clean.
 # UINTR_QEMU_CPU (default "max,vendor=GenuineIntel") and UINTR_SMP (default
-# 4) choose the virtual CPU; UINTR_PROGRAM_TIMEOUT (default 300 s) limits one
-# selftest program in the guest.
+# 4) choose the virtual CPU.  UINTR_PROGRAM_TIMEOUT limits one selftest
+# program in the guest: the command of "-- COMMAND" (default 300 s) and, if
+# set, every kselftest program in place of its collection's settings
+# timeout (run_kselftest.sh --override-timeout).  UINTR_STRESS_SECONDS, if
+# set, becomes the guest's UINTR_STRESS_SECONDS: the time limit of each
+# test of the uintr stress program.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -30,6 +34,10 @@ TIMEOUT=${UINTR_BOOT_TIMEOUT:-600}
 APPEND=""
 MODE=tests
 PROGRAM_TIMEOUT=${UINTR_PROGRAM_TIMEOUT:-300}
+KSELFTEST_TIMEOUT=${UINTR_PROGRAM_TIMEOUT:-}
+STRESS_SECONDS=${UINTR_STRESS_SECONDS:-}
+# The lists of known outcomes (the harness's own tests use others).
+KNOWN_DIR=${UINTR_KNOWN_DIR:-$HARNESS_ROOT/tests/known}
 # UINTR is an Intel feature, and kernels key behaviour on the vendor; under
 # TCG, -cpu max reports AMD.
 QEMU_CPU=${UINTR_QEMU_CPU:-max,vendor=GenuineIntel}
@@ -80,14 +88,27 @@ if [ $MODE = cmd ] || [ ${#ADD[@]} -gt 0 ]; then
 	initrd=$tmp/initramfs.cpio.gz
 fi
 
-# The tests that tests/known/kselftest-COLLECTION[-VARIANT].known excludes
-# from the run, as COLLECTION:TEST for run_kselftest.sh (a VARIANT, such as
-# the debug boot's kselftest-x86-debug, excludes from every boot).
-exclude=$(for f in "$HARNESS_ROOT"/tests/known/kselftest-*.known; do
+# The tests that tests/known/kselftest-NAME.known excludes from the run, as
+# COLLECTION:TEST for run_kselftest.sh.  NAME is the suite's name in this
+# boot: a collection that --rename reports as another suite (the debug
+# boot's kselftest-x86-debug) takes that suite's list instead of its own.
+known_collection() {
+	local name=$1 r
+	for r in "${RENAME[@]}"; do
+		[ "$r" != --rename ] || continue
+		# OLD=NEW: the list of NEW is OLD's; OLD's own list is not used.
+		[ "${r#*=}" != "kselftest-$name" ] || { echo "${r%%=*}" | sed 's/^kselftest-//'; return; }
+		[ "${r%%=*}" != "kselftest-$name" ] || return 0
+	done
+	echo "$name"
+}
+exclude=$(for f in "$KNOWN_DIR"/kselftest-*.known; do
 	[ -f "$f" ] || continue
 	c=${f##*/kselftest-}
-	c=${c%.known}
-	sed -n "s/^EXCLUDE *| *\([^ |]*\) *|.*/${c%%-*}:\1/p" "$f"
+	c=$(known_collection "${c%.known}")
+	# Only the collections that were built.
+	[ -n "$c" ] && grep -qx -F -- "$c" "$SELFTESTS_DIR/targets" 2>/dev/null || continue
+	sed -n "s/^EXCLUDE *| *\([^ |]*\) *|.*/$c:\1/p" "$f"
 done | sort -u | paste -sd, -)
 [ -z "$exclude" ] || APPEND="$APPEND harness.exclude=$exclude"
 
@@ -107,7 +128,7 @@ APPEND=" harness.apic=$APIC$APPEND"
 
 # loglevel=5: warnings and worse reach the console as they happen, so a
 # WARN or a lockdep report is seen even if the guest hangs right after it.
-CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0 loglevel=5 panic=-1 harness.mode=$MODE harness.cpus=$SMP harness.timeout=${PROGRAM_TIMEOUT:-300}$MITIGATIONS$APPEND"
+CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0 loglevel=5 panic=-1 harness.mode=$MODE harness.cpus=$SMP harness.timeout=${PROGRAM_TIMEOUT:-300}${KSELFTEST_TIMEOUT:+ harness.ktimeout=$KSELFTEST_TIMEOUT}${STRESS_SECONDS:+ harness.stress=$STRESS_SECONDS}$MITIGATIONS$APPEND"
 
 QEMU=("$QEMU_BIN" -nodefaults -no-user-config -nographic
 	-L /usr/share/seabios -L /usr/share/qemu
@@ -137,7 +158,7 @@ touch "$LOG"
 # broken test (--strict-skips '' relaxes it, e.g. for -cpu without uintr).
 # tests/known/SUITE.known: the outcomes of the unpatched base under TCG.
 known=()
-for f in "$HARNESS_ROOT"/tests/known/*.known; do
+for f in "$KNOWN_DIR"/*.known; do
 	[ ! -f "$f" ] || known+=(--known "$f")
 done
 exec "$PYTHON" "$HARNESS_ROOT/scripts/parse-console.py" --qemu-status "$rc" "${known[@]}" \
