@@ -107,6 +107,13 @@ main() {
 		grep -E -A5 'error|Error' "$LINUX_OBJ/build.log" | head -n 60 >&2
 		die "kernel build failed; the log is ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
 	fi
+	# The debug kernel's modules: the samples that the harness's own
+	# tests load.
+	if grep -qx CONFIG_MODULES=y "$LINUX_OBJ/.config" &&
+		! kmake modules >>"$LINUX_OBJ/build.log" 2>&1; then
+		grep -E -A5 'error|Error' "$LINUX_OBJ/build.log" | head -n 60 >&2
+		die "make modules failed; the log is ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
+	fi
 	if [ -z "$VARIANT" ]; then
 		kmake -s headers_install >>"$LINUX_OBJ/build.log" 2>&1 ||
 			die "make headers_install failed; see ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
