@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # checkpatch.known: a warning that the list names for its patch passes, one
 # it does not name fails, and an error fails even when the list names it.
+# A helper of checkpatch that crashes (a Python traceback, as spdxcheck.py
+# prints without python3-ply) fails the patch, although checkpatch itself
+# reported nothing and exited with 0.
 . "$(dirname "$0")/common.sh"
 for comp in linux qemu; do
 	mkdir -p "$UINTR_BUILD/$comp/scripts"
@@ -19,7 +22,10 @@ echo 'WARNING:LONG_LINE: line length of 101 exceeds 100 columns' >"$S/unlisted.p
 printf '%s\n%s\n' 'WARNING:FILE_PATH_CHANGES: added file' 'CHECK:LINE_SPACING: blank line' >"$S/half.patch"
 echo 'ERROR:CODE_INDENT: code indent should use tabs' >"$S/error.patch"
 echo 'nothing to report' >"$S/clean.patch"
-printf '%s\n' listed.patch unlisted.patch half.patch error.patch clean.patch >"$S/series"
+printf '%s\n' 'Traceback (most recent call last):' \
+	"ModuleNotFoundError: No module named 'ply'" >"$S/crashed.patch"
+printf '%s\n' listed.patch unlisted.patch half.patch error.patch clean.patch crashed.patch \
+	>"$S/series"
 cat >"$S/checkpatch.known" <<'EOT'
 # PATCH TYPE REASON
 listed.patch FILE_PATH_CHANGES the entry comes last
@@ -37,4 +43,6 @@ grep -q '^not ok 3 - checkpatch linux/half.patch' "$T/out" ||
 	fail "a patch with one listed and one unlisted report passed"
 grep -q '^not ok 4 - checkpatch linux/error.patch' "$T/out" || fail "a listed error passed"
 grep -q '^ok 5 - checkpatch linux/clean.patch$' "$T/out" || fail "a clean patch did not pass"
+grep -q '^not ok 6 - checkpatch linux/crashed.patch # a checkpatch helper failed' "$T/out" ||
+	fail "a crashed checkpatch helper passed"
 exit 0
