@@ -140,6 +140,7 @@ void trap_handler(struct regs *r)
 	pc->last_irq_vec = vec;
 	pc->last_irq_rip = r->rip;
 	pc->last_irq_cs = r->cs;
+	pc->last_irq_rflags = r->rflags;
 	if (vec != 0xff)
 		apic_eoi();
 }
@@ -506,6 +507,11 @@ static void framework_tests(void)
 		u64 n = 0;
 		int fin = ap_wait(3000, &n);
 		ok(sw && fin && n == 1, desc, "AP mode switch %d, finished %d, interrupts %lu (AP id %lu)", sw, fin, n, ap_id);
+		/* SDM 17.3.1.1: outside REP string instructions, RF is pushed as it was. */
+		u64 fl = percpu[1].last_irq_rflags;
+		snprintf(desc, sizeof(desc), "interrupts: an external interrupt at CPL 3 pushes RFLAGS.RF as it was, 0 (%s)",
+			 x2 ? "x2APIC" : "xAPIC");
+		ok(fin && n == 1 && (fl & BIT(9)) && !(fl & BIT(16)), desc, "pushed RFLAGS %lx", fl);
 	}
 	apic_set_mode(0);
 	if (ap_online) {

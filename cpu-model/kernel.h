@@ -61,7 +61,7 @@ struct percpu {
 	u64 db_n;
 	u64 db_rip[DB_LOG];
 	volatile u64 irq_count[256];
-	u64 last_irq_vec, last_irq_rip, last_irq_cs;
+	u64 last_irq_vec, last_irq_rip, last_irq_cs, last_irq_rflags;
 	u64 tss[13];			/* 104 bytes */
 };
 
