@@ -117,6 +117,7 @@ gdt:
 	.quad 0x00AFFA000000FFFF		/* 0x28 user code 64 (0x2b) */
 	.quad 0, 0				/* 0x30 TSS cpu0 */
 	.quad 0, 0				/* 0x40 TSS cpu1 */
+	.quad 0x00CFFA000000FFFF		/* 0x50 user code 32 (0x53) */
 gdt_end:
 	.globl gdt_ptr
 gdt_ptr:
@@ -306,6 +307,49 @@ user_landing:
 	pop	%rbp
 	pop	%rbx
 	ret
+
+/*
+ * u64 run_user_compat(u64 user_rsp, u64 user_rflags, void *entry)
+ * Enters entry, one of the probes below, at CPL 3 in compatibility mode
+ * (CS = SEL_UCODE32); it comes back like run_user() with int 0x80.
+ */
+	.globl run_user_compat
+run_user_compat:
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	sub	$8, %rsp
+	pushfq
+	popq	%gs:PC_USER_KRFLAGS
+	mov	%rsp, %gs:PC_USER_KRSP
+	movq	$1, %gs:PC_USER_ACTIVE
+	pushq	$SEL_UDATA
+	pushq	%rdi
+	pushq	%rsi
+	pushq	$SEL_UCODE32
+	pushq	%rdx
+	iretq
+
+/*
+ * Far JMP and far CALL from compatibility mode into 64-bit mode, both
+ * at CPL 3: a user interrupt that was recognized in compatibility mode
+ * becomes deliverable at the first instruction of the 64-bit target.
+ */
+	.globl compat_far_jmp_probe, compat_far_call_probe, far_target64
+	.code32
+compat_far_jmp_probe:
+	xorl	%eax, %eax
+	ljmp	$SEL_UCODE, $far_target64
+compat_far_call_probe:
+	xorl	%eax, %eax
+	lcall	$SEL_UCODE, $far_target64
+	.code64
+far_target64:
+	int	$USER_EXIT_VECTOR
+1:	jmp	1b
 
 	/* ring 3: call fn(arg), hand its return value back with int 0x80 */
 user_trampoline:

@@ -182,7 +182,7 @@ static inline void xapic_write(u32 off, u32 v) { *(volatile u32 *)(APIC_MMIO + o
 
 int have_x2apic(void) { return (cpuid_reg(1, 0, ECX) >> 21) & 1; }
 
-static void apic_write(u32 off, u64 v)
+void apic_write(u32 off, u64 v)
 {
 	if (this_cpu()->x2apic)
 		wrmsr(0x800 + (off >> 4), v);
@@ -190,7 +190,7 @@ static void apic_write(u32 off, u64 v)
 		xapic_write(off, (u32)v);
 }
 
-static u32 apic_read(u32 off)
+u32 apic_read(u32 off)
 {
 	if (this_cpu()->x2apic)
 		return (u32)rdmsr(0x800 + (off >> 4));
@@ -551,8 +551,12 @@ void kmain(void)
 	diag("BSP APIC id %lu (%s); AP %s", percpu[0].apic_id, percpu[0].x2apic ? "x2APIC" : "xAPIC",
 	     ap_online ? "online" : "NOT online");
 
-	if (strstr(cmdline, "stress")) {
+	if (strstr(cmdline, "bench")) {
+		uintr_bench();
+	} else if (strstr(cmdline, "stress")) {
 		uintr_stress();
+	} else if (xsave_variant_tests()) {
+		/* a CPU variant: its own tests only */
 	} else {
 		ok(ap_online, "smp: second vCPU started with INIT-SIPI-SIPI", "AP did not come up");
 		framework_tests();

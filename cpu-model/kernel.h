@@ -9,6 +9,7 @@
 #define SEL_UDATA	0x23
 #define SEL_UCODE	0x2b
 #define SEL_TSS0	0x30
+#define SEL_UCODE32	0x53
 
 #define TRAMP_ADDR	0x8000
 #define USER_EXIT_VECTOR 0x80
@@ -219,6 +220,8 @@ u64 ms_to_tsc(u64 ms);
 /* APIC */
 void apic_set_mode(int x2);
 void apic_eoi(void);
+void apic_write(u32 off, u64 v);
+u32 apic_read(u32 off);
 void apic_send_ipi(u32 dest, u8 vec);
 u32 apic_isr_word(int idx);
 int have_x2apic(void);
@@ -228,8 +231,12 @@ int ap_wait(u64 ms, u64 *ret);
 
 /* tests */
 void xsave_tests(void);
+int xsave_variant_tests(void);
 void uintr_tests(void);
 void uintr_stress(void);
+void uintr_bench(void);
+void uintr_variant_nouintr(void);
+void uintr_variant_nouiretuif(void);
 void uintr_disable_all(void);
 
 #endif /* !__ASSEMBLER__ */

@@ -89,6 +89,9 @@ static u64 do_compat_testui(void *p UNUSED)
 static u64 do_lock_stui(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" STUI_BYTES ::: "memory"); return 0; }
 static u64 do_lock_testui(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" TESTUI_BYTES ::: "memory", "cc"); return 0; }
 static u64 do_lock_send(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" SENDUIPI_RAX :: "a"(0ul) : "memory"); return 0; }
+static u64 do_user_rdmsr(void *p) { u32 lo, hi; asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"((u32)(u64)p)); return 0; }
+static u64 do_user_wrmsr0(void *p) { asm volatile("wrmsr" :: "a"(0), "d"(0), "c"((u32)(u64)p)); return 0; }
+static u64 do_set_cr4_uintr(void *p UNUSED) { write_cr4(read_cr4() | CR4_UINTR); return 0; }
 static u64 do_uiret_insn(void *p UNUSED) { asm volatile(UIRET_BYTES ::: "memory"); return 0; }
 static u64 do_testui_insn(void *p UNUSED) { return testui(); }
 static u64 do_clui_insn(void *p UNUSED) { clui(); return 0; }
@@ -167,6 +170,21 @@ static void msr_tests(void)
 		rdmsr_safe(MSR_UINTR_TT, &v);
 		wrmsr(MSR_UINTR_TT, 0);
 		ok(r < 0 && v == 0x1001, "uintr msr: IA32_UINTR_TT bit 0 (SENDUIPI enable) is writable", "vector %ld value %lx", r, v);
+	}
+	{
+		int bad = 0;
+		char det[120] = "";
+		cr4_uintr(1);
+		for (u32 m = MSR_UINTR_RR; m <= MSR_UINTR_TT; m++) {
+			u64 r1 = user_call(do_user_rdmsr, (void *)(u64)m);
+			u64 e1 = this_cpu()->last_err;
+			u64 r2 = user_call(do_user_wrmsr0, (void *)(u64)m);
+			u64 e2 = this_cpu()->last_err;
+			if ((r1 != (USER_FAULT | 13) || e1 || r2 != (USER_FAULT | 13) || e2) && !bad++)
+				snprintf(det, sizeof(det), "MSR %x: rdmsr %lx (err %lx) wrmsr %lx (err %lx)", m, r1, e1, r2, e2);
+		}
+		cr4_uintr(0);
+		ok(!bad, "uintr msr: RDMSR and WRMSR of every UINTR MSR at CPL 3 raise #GP(0)", "%s", det);
 	}
 }
 
@@ -480,6 +498,256 @@ static void notify_tests(int x2)
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * The IPI that SENDUIPI sends is written to the sender's ICR: fixed,
+ * physical destination, vector NV, and the destination NDST (x2APIC) or
+ * NDST[15:8] (xAPIC), whatever the other NDST bits hold in xAPIC mode.
+ */
+struct icr_wait { volatile int ready; u64 vec; };
+
+/* On vCPU 1: take interrupts for up to 500 ms, until one on vec arrives. */
+static u64 ap_take_irq(void *p)
+{
+	struct icr_wait *w = p;
+	u64 c0 = percpu[1].irq_count[w->vec], end = rdtsc() + ms_to_tsc(500);
+
+	w->ready = 1;
+	sti();
+	while (percpu[1].irq_count[w->vec] == c0 && rdtsc() < end)
+		cpu_relax();
+	cli();
+	return percpu[1].irq_count[w->vec] - c0;
+}
+
+/*
+ * Sent to vCPU 1, whose APIC ID is not 0, so that a wrong destination
+ * field shows.  In x2APIC mode QEMU's RDMSR of the ICR returns only its
+ * low half, so only that is compared there.
+ */
+static void senduipi_icr_test(int x2)
+{
+	const char *m = x2 ? "x2APIC" : "xAPIC";
+	u64 ap_id = percpu[1].apic_id, ndst = ndst_for(ap_id, x2), icr, exp, got = 0;
+	struct icr_wait w = { 0, NV_PLAIN };
+	char desc[160];
+
+	snprintf(desc, sizeof(desc), "uintr senduipi (%s): the ICR holds a fixed physical IPI to NDST%s, vector NV%s", m,
+		 x2 ? "" : "[15:8]", x2 ? "" : "; other NDST bits ignored");
+	if (!ap_online) {
+		skip(desc, "second vCPU not online");
+		return;
+	}
+	if (!x2)
+		ndst |= 0xabcd00cdul;		/* bits 31:16 and 7:0: ignored */
+	cr4_uintr(1);
+	setup_self_uitt(1, 0);
+	upid[0].ctl = UPID_NV(NV_PLAIN) | UPID_NDST(ndst);
+	ap_run(ap_take_irq, &w);
+	u64 end = rdtsc() + ms_to_tsc(1000);
+	while (!w.ready && rdtsc() < end)
+		cpu_relax();
+	long r = send_safe(0);
+	if (x2) {
+		icr = rdmsr(0x830) & 0xffffffffu & ~BIT(12);
+		exp = NV_PLAIN;
+	} else {
+		icr = ((u64)apic_read(0x310) << 32) | (apic_read(0x300) & ~BIT(12));
+		exp = (ap_id & 0xff) << 56 | NV_PLAIN;
+	}
+	int fin = ap_wait(1000, &got);
+	ok(r < 0 && icr == exp && fin && got == 1 && (upid[0].ctl & UPID_ON), desc,
+	   "fault %ld ICR %lx expected %lx, vCPU 1 (APIC ID %lu) took vector 0x41 %lu times, ctl %lx", r, icr, exp,
+	   ap_id, got, upid[0].ctl);
+	wrmsr(MSR_UINTR_TT, 0);
+	uintr_disable_all();
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * Where a notification may come from, and what the UPID accesses may
+ * touch.  The architecture leaves a UPID that cannot be accessed open;
+ * the model's choice (qemu/ series, "process user-interrupt
+ * notifications") is that the interrupt is then not identified as a
+ * notification and goes through the IDT, with the UPID, UIRR and the
+ * APIC untouched.
+ */
+#define CR4_SMAP	BIT(21)
+struct dtr { u16 lim; u64 base; } __attribute__((packed));
+
+/*
+ * Run fn(arg) at CPL 0 with CR4.SMAP = 1 and EFLAGS.AC = 1.  All of this
+ * kernel lives on user pages, which SMAP forbids to implicit supervisor
+ * accesses whatever AC is: the IDT, the GDT and the stack that
+ * interrupts push to are switched to the supervisor-only alias first.
+ * Explicit accesses keep working because AC = 1.
+ */
+static u64 smap_run(u64 (*fn)(void *), void *arg)
+{
+	struct dtr gdtr, idtr, g2, i2;
+	u64 ret;
+
+	asm volatile("sgdt %0\n\tsidt %1" : "=m"(gdtr), "=m"(idtr));
+	g2 = gdtr;
+	g2.base += SUPER_ALIAS;
+	i2 = idtr;
+	i2.base += SUPER_ALIAS;
+	asm volatile("lgdt %0\n\tlidt %1\n\tstac" :: "m"(g2), "m"(i2) : "memory");
+	write_cr4(read_cr4() | CR4_SMAP);
+	asm volatile("mov %%rsp, %%rbx\n\t"
+		     "add %[alias], %%rsp\n\t"
+		     "and $-16, %%rsp\n\t"
+		     "call *%[fn]\n\t"
+		     "mov %%rbx, %%rsp"
+		     : "=a"(ret), "+D"(arg)
+		     : [fn] "r"(fn), [alias] "r"(SUPER_ALIAS)
+		     : "rbx", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc");
+	write_cr4(read_cr4() & ~CR4_SMAP);
+	asm volatile("clac\n\tlgdt %0\n\tlidt %1" :: "m"(gdtr), "m"(idtr) : "memory");
+	return ret;
+}
+
+struct notify_case { u64 upid_addr, idt_before, idt_after, rr, exc_before, exc_after; long fault; };
+
+static u64 notify_case_fn(void *p)
+{
+	struct notify_case *c = p;
+	struct percpu *pc = this_cpu();
+
+	wrmsr(MSR_UINTR_PD, c->upid_addr);
+	wrmsr(MSR_UINTR_RR, 0);
+	upid[0].ctl = UPID_ON | UPID_NV(UINV) | UPID_NDST(ndst_for(pc->apic_id, pc->x2apic));
+	upid[0].pir = BIT(9);
+	c->idt_before = pc->irq_count[UINV];
+	c->exc_before = pc->exc_count;
+	apic_send_ipi((u32)pc->apic_id, UINV);
+	sti();
+	u64 end = rdtsc() + ms_to_tsc(100);
+	while (pc->irq_count[UINV] == c->idt_before && upid[0].pir && rdtsc() < end)
+		cpu_relax();
+	cli();
+	c->idt_after = pc->irq_count[UINV];
+	c->exc_after = pc->exc_count;
+	c->rr = rdmsr(MSR_UINTR_RR);
+	return 0;
+}
+
+/* One notification, caught: a fault raised at the boundary returns its vector. */
+static long notify_case_run(struct notify_case *c, int smap)
+{
+	if (smap)
+		return smap_run(notify_case_fn, c);
+	return try_call(notify_case_fn, c);
+}
+
+static int notify_went_to_idt(struct notify_case *c, long r)
+{
+	return r < 0 && c->idt_after == c->idt_before + 1 && c->rr == 0 && upid[0].pir == BIT(9) &&
+	       (upid[0].ctl & UPID_ON) && c->exc_after == c->exc_before;
+}
+
+struct smap_send { u64 uitt; long r; u64 err, pir; };
+
+static u64 smap_send_fn(void *p)
+{
+	struct smap_send *s = p;
+
+	wrmsr(MSR_UINTR_TT, s->uitt | 1);
+	upid[0].pir = 0;
+	s->r = send_safe(0);
+	s->err = this_cpu()->last_err;
+	s->pir = upid[0].pir;
+	return 0;
+}
+
+/* An ExtINT from the 8259, on LINT0, whose vector is UINV. */
+static void extint_test(void)
+{
+	const char *t = "uintr notify: an 8259 ExtINT vector equal to UINV goes through the IDT, UPID untouched";
+	struct percpu *pc = this_cpu();
+	u8 base = UINV & ~7;		/* IRQ 0 of the master 8259 */
+	u32 lvt0 = apic_read(0x350);
+
+	wrmsr(MSR_UINTR_PD, (u64)&upid[0]);
+	wrmsr(MSR_UINTR_RR, 0);
+	upid[0].ctl = UPID_ON | UPID_NV(UINV) | UPID_NDST(ndst_for(pc->apic_id, pc->x2apic));
+	upid[0].pir = BIT(9);
+	wrmsr(MSR_UINTR_MISC, (u64)base << 32);
+
+	outb(0x20, 0x11);		/* ICW1: edge, cascade, ICW4 */
+	outb(0x21, base);		/* ICW2: vector base */
+	outb(0x21, 0x04);		/* ICW3: slave on IRQ 2 */
+	outb(0x21, 0x01);		/* ICW4: 8086 mode */
+	outb(0x21, 0xfe);		/* only IRQ 0 */
+	apic_write(0x350, 0x700);	/* LVT0: ExtINT, unmasked */
+	u64 idt0 = pc->irq_count[base];
+	outb(0x43, 0x30);		/* PIT channel 0, mode 0: one interrupt */
+	outb(0x40, 0xa9);
+	outb(0x40, 0x04);		/* 1193 ticks, 1 ms */
+	sti();
+	u64 end = rdtsc() + ms_to_tsc(200);
+	while (pc->irq_count[base] == idt0 && upid[0].pir && rdtsc() < end)
+		cpu_relax();
+	cli();
+	u64 idt1 = pc->irq_count[base], rr = rdmsr(MSR_UINTR_RR);
+	outb(0x20, 0x20);		/* EOI to the 8259 */
+	outb(0x21, 0xff);
+	apic_write(0x350, lvt0);
+	ok(idt1 == idt0 + 1 && rr == 0 && upid[0].pir == BIT(9) && (upid[0].ctl & UPID_ON), t,
+	   "IDT vector 0x%x +%lu, UIRR %lx, pir %lx ctl %lx", base, idt1 - idt0, rr, upid[0].pir, upid[0].ctl);
+	wrmsr(MSR_UINTR_MISC, (u64)UINV << 32);
+}
+
+static void notify_source_tests(void)
+{
+	struct notify_case c;
+	long r;
+
+	cr4_uintr(1);
+	wrmsr(MSR_UINTR_MISC, (u64)UINV << 32);
+
+	memset(&c, 0, sizeof(c));
+	c.upid_addr = UNMAPPED;
+	r = notify_case_run(&c, 0);
+	ok(notify_went_to_idt(&c, r), "uintr notify: a UPID on a not-present page: UINV goes through the IDT, no fault",
+	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
+	   c.exc_after - c.exc_before, c.rr);
+
+	if (!((cpuid_reg(7, 0, EBX) >> 20) & 1)) {
+		ok(0, "uintr notify: SMAP", "CPUID.7.0:EBX[20] (SMAP) = 0");
+	} else {
+		memset(&c, 0, sizeof(c));
+		c.upid_addr = SUPER_ALIAS + (u64)&upid[0];
+		r = notify_case_run(&c, 1);
+		ok(r == 0 && c.idt_after == c.idt_before && c.rr == BIT(9) && upid[0].pir == 0,
+		   "uintr notify: CR4.SMAP=1: a UPID on a supervisor page is processed",
+		   "ret %ld, IDT +%lu, UIRR %lx, pir %lx", r, c.idt_after - c.idt_before, c.rr, upid[0].pir);
+
+		memset(&c, 0, sizeof(c));
+		c.upid_addr = (u64)&upid[0];
+		r = notify_case_run(&c, 1);
+		ok(r == 0 && c.idt_after == c.idt_before + 1 && c.rr == 0 && upid[0].pir == BIT(9) &&
+		   (upid[0].ctl & UPID_ON) && c.exc_after == c.exc_before,
+		   "uintr notify: CR4.SMAP=1, CPL 0, EFLAGS.AC=1: a UPID on a user page is not accessed, UINV goes through the IDT",
+		   "ret %ld, IDT +%lu, exceptions +%lu, UIRR %lx, pir %lx", r, c.idt_after - c.idt_before,
+		   c.exc_after - c.exc_before, c.rr, upid[0].pir);
+
+		struct smap_send s1 = { SUPER_ALIAS + (u64)uitt[0], 0, 0, 0 }, s2 = { (u64)uitt[0], 0, 0, 0 };
+		setup_self_uitt(1, 1);
+		uitt[0][0].upid = SUPER_ALIAS + (u64)&upid[0];
+		smap_run(smap_send_fn, &s1);
+		smap_run(smap_send_fn, &s2);
+		uitt[0][0].upid = (u64)&upid[0];
+		wrmsr(MSR_UINTR_TT, 0);
+		ok(s1.r < 0 && s1.pir == BIT(10) && fault_is(s2.r, 14, ~0ul) && s2.err == 1 && s2.pir == 0,
+		   "uintr senduipi: CR4.SMAP=1, CPL 0, EFLAGS.AC=1: a UITT on a user page raises #PF, on a supervisor page works",
+		   "supervisor: fault %ld pir %lx; user: fault %ld err %lx pir %lx", s1.r, s1.pir, s2.r, s2.err, s2.pir);
+	}
+
+	extint_test();
+	uintr_disable_all();
+}
+
+/* ------------------------------------------------------------------ */
 static void setup_delivery(u64 handler_cpu, u64 stackadjust, u64 uirr)
 {
 	cr4_uintr(1);
@@ -491,6 +759,43 @@ static void setup_delivery(u64 handler_cpu, u64 stackadjust, u64 uirr)
 }
 
 static u64 ufn_nothing(void *p UNUSED) { return 0x1234; }
+
+extern char compat_far_jmp_probe[], compat_far_call_probe[], far_target64[];
+u64 run_user_compat(u64 user_rsp, u64 user_rflags, void *entry);
+
+/*
+ * A user interrupt recognized with UIF = 1 at CPL 3 in compatibility
+ * mode waits; a far JMP or CALL into 64-bit mode makes it deliverable
+ * at once, before the first instruction of the target.  Each case runs
+ * twice: the first run of an emulator may find the target untranslated
+ * and stop there for that reason alone.
+ */
+static void far_transfer_tests(void)
+{
+	static const struct { const char *name; char *entry; } c[] = {
+		{ "far JMP", compat_far_jmp_probe },
+		{ "far CALL", compat_far_call_probe },
+		{ "far JMP (again)", compat_far_jmp_probe },
+		{ "far CALL (again)", compat_far_call_probe },
+	};
+	volatile struct ulog *l = ulog[0];
+	char desc[160];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(c); i++) {
+		setup_delivery(0, 128, BIT(6));
+		stui();
+		u64 r = run_user_compat(user_stack_top(0), USER_RFLAGS, c[i].entry);
+		u64 rr = rdmsr(MSR_UINTR_RR);
+		clui();
+		snprintf(desc, sizeof(desc),
+			 "uintr deliver: not in compatibility mode; a %s into 64-bit mode delivers at the target",
+			 c[i].name);
+		ok(r == 0 && ulog_n[0] == 1 && l[0].vec == 6 && l[0].rip == (u64)far_target64 && rr == 0, desc,
+		   "ret %lx deliveries %lu vec %lu frame RIP %lx target %lx UIRR %lx", r, ulog_n[0], l[0].vec,
+		   l[0].rip, (u64)far_target64, rr);
+	}
+	uintr_disable_all();
+}
 
 static void delivery_tests(void)
 {
@@ -619,6 +924,17 @@ static void delivery_tests(void)
 		   u_post_rip, frsp, u_pre_rsp, rr, uif);
 	}
 
+	/* RF cleared at delivery, IF and the other flags unchanged */
+	setup_delivery(0, 128, BIT(3));
+	stui();
+	r = run_user(ufn_nothing, NULL, user_stack_top(0), USER_RFLAGS | BIT(16) | BIT(11) | BIT(2));
+	clui();
+	ok(r == 0x1234 && ulog_n[0] == 1 && l[0].vec == 3 && (l[0].rflags & BIT(16)) &&
+	   !(l[0].entry_rflags & BIT(16)) && (l[0].entry_rflags & (BIT(9) | BIT(11) | BIT(2))) == (BIT(9) | BIT(11) | BIT(2)),
+	   "uintr deliver: RFLAGS.RF cleared at delivery (frame keeps RF=1); IF, OF, PF unchanged",
+	   "ret %lx n %lu vec %lu frame RFLAGS %lx handler RFLAGS %lx", r, ulog_n[0], l[0].vec, l[0].rflags,
+	   l[0].entry_rflags);
+
 	/* TF cleared at delivery */
 	setup_delivery(0, 128, BIT(4));
 	percpu[0].db_n = 0;
@@ -683,7 +999,7 @@ static void self_send_test(void)
 }
 
 /* Notification processing while in HLT: the CPU goes back to HLT. */
-static volatile u64 hlt_woke;
+static volatile u64 hlt_woke, hlt_resume_rip;
 static u64 ap_hlt_receiver(void *p)
 {
 	volatile int *ready = p;
@@ -693,7 +1009,12 @@ static u64 ap_hlt_receiver(void *p)
 	wrmsr(MSR_UINTR_RR, 0);
 	hlt_woke = 0;
 	*ready = 1;
-	asm volatile("sti; hlt; cli" ::: "memory");
+	/* hlt_resume_rip: where an interrupt taken in this HLT returns to */
+	asm volatile("lea 1f(%%rip), %%rax\n\t"
+		     "mov %%rax, %0\n\t"
+		     "sti\n\t"
+		     "hlt\n"
+		     "1:\tcli" : "=m"(hlt_resume_rip) :: "rax", "memory");
 	hlt_woke = 1;
 	u64 rr = rdmsr(MSR_UINTR_RR);
 	uintr_disable_all();
@@ -727,16 +1048,67 @@ static void hlt_test(void)
 	u64 woke_before = hlt_woke;
 	long r = send_safe(0);
 	int processed = wait_until(&upid[2].pir, ~0ul, 0, 500);
+	/*
+	 * vCPU 1 must not leave HLT: give it 50 ms to show that it did.
+	 * Then an ordinary interrupt ends the HLT; it must find vCPU 1 still
+	 * there, and return right after the HLT.
+	 */
 	end = rdtsc() + ms_to_tsc(50);
-	while (rdtsc() < end)
+	while (rdtsc() < end && !hlt_woke)
 		cpu_relax();
 	u64 woke = hlt_woke;
-	apic_send_ipi((u32)ap_id, 0x42);	/* ordinary interrupt ends the HLT */
+	u64 c42 = percpu[1].irq_count[0x42];
+	apic_send_ipi((u32)ap_id, 0x42);
 	u64 rr = 0;
 	int fin = ap_wait(2000, &rr);
-	ok(r < 0 && processed && !woke_before && !woke && fin && rr == BIT(44), t,
-	   "left HLT before the send %lu; send %ld processed %d left HLT after the notification %lu; finished %d AP UIRR %lx",
-	   woke_before, r, processed, woke, fin, rr);
+	int in_hlt = percpu[1].irq_count[0x42] == c42 + 1 && percpu[1].last_irq_rip == hlt_resume_rip;
+	ok(r < 0 && processed && !woke_before && !woke && in_hlt && fin && rr == BIT(44), t,
+	   "left HLT before the send %lu; send %ld processed %d; left HLT after it %lu; vector 0x42 +%lu at %lx (in HLT: %lx); finished %d AP UIRR %lx",
+	   woke_before, r, processed, woke, percpu[1].irq_count[0x42] - c42, percpu[1].last_irq_rip, hlt_resume_rip,
+	   fin, rr);
+	uintr_disable_all();
+}
+
+/*
+ * Notifications that arrive in bursts, two IPIs at a time from vCPU 0,
+ * so that one may come while vCPU 1 is between leaving the halt loop
+ * and taking the other: none of them may end HLT.
+ */
+static void hlt_burst_test(void)
+{
+	const char *t = "uintr notify: 2000 bursts of two UINV IPIs to vCPU 1 in HLT never end HLT";
+	static volatile int ready;
+	u64 ap_id = percpu[1].apic_id, end, rr = 0;
+	int i, fin;
+
+	if (!ap_online) {
+		skip(t, "second vCPU not online");
+		return;
+	}
+	ready = 0;
+	upid[2].ctl = UPID_NV(UINV) | UPID_NDST(ndst_for(ap_id, this_cpu()->x2apic));
+	upid[2].pir = 0;
+	ap_run(ap_hlt_receiver, (void *)&ready);
+	end = rdtsc() + ms_to_tsc(1000);
+	while (!ready && rdtsc() < end)
+		cpu_relax();
+	end = rdtsc() + ms_to_tsc(20);		/* let it reach HLT */
+	while (rdtsc() < end)
+		cpu_relax();
+	for (i = 0; i < 2000 && !hlt_woke; i++) {
+		upid[2].pir = BIT(i % 64);
+		apic_send_ipi((u32)ap_id, UINV);
+		apic_send_ipi((u32)ap_id, UINV);
+		end = rdtsc() + ms_to_tsc(1) / 8;
+		while (rdtsc() < end)
+			cpu_relax();
+	}
+	u64 woke = hlt_woke, c42 = percpu[1].irq_count[0x42];
+	apic_send_ipi((u32)ap_id, 0x42);	/* ordinary interrupt ends the HLT */
+	fin = ap_wait(2000, &rr);
+	int in_hlt = percpu[1].irq_count[0x42] == c42 + 1 && percpu[1].last_irq_rip == hlt_resume_rip;
+	ok(!woke && in_hlt && fin && rr, t, "left HLT after %d bursts: %lu; vector 0x42 in HLT %d; finished %d AP UIRR %lx",
+	   i, woke, in_hlt, fin, rr);
 	uintr_disable_all();
 }
 
@@ -765,12 +1137,18 @@ static void sn_on_tests(void)
 		long r = -1;
 		for (int s = 0; s < cases[i].sends && r < 0; s++)
 			r = send_safe((u64)s);
+		/*
+		 * The self-IPI is pending in IRR now (IF = 0): it shows
+		 * whether one was sent.  Then take it, and wait for exactly
+		 * that many.
+		 */
+		u64 irr = (apic_read(0x200 + 0x10 * (NV_PLAIN / 32)) >> (NV_PLAIN % 32)) & 1;
 		sti();
-		u64 end = rdtsc() + ms_to_tsc(30);
-		while (rdtsc() < end)
-			cpu_relax();
+		wait_until(&pc->irq_count[NV_PLAIN], ~0ul, c0 + irr, 100);
 		cli();
 		u64 ipis = pc->irq_count[NV_PLAIN] - c0;
+		if (ipis != irr)
+			ipis = ~0ul;
 		ok(r < 0 && upid[1].ctl == (base | cases[i].exp_ctl) && upid[1].pir == cases[i].exp_pir && ipis == cases[i].exp_ipi,
 		   cases[i].desc, "fault %ld ctl %lx (exp %lx) pir %lx (exp %lx) IPIs %lu (exp %lu)", r, upid[1].ctl,
 		   base | cases[i].exp_ctl, upid[1].pir, cases[i].exp_pir, ipis, cases[i].exp_ipi);
@@ -1011,13 +1389,13 @@ static void xsaves_uintr_tests(void)
 		"uintr xrstors: #GP(0) when the current UINV != 0, nothing loaded",
 		"uintr xrstors: loads all fields, MISC without bit 63, UIF from bit 63",
 		"uintr xrstors: second XRSTORS of the same image raises #GP(0)",
-		"uintr xrstors: invalid image fields raise #GP(0), UINV left 0",
+		"uintr xrstors: invalid image fields raise #GP(0), nothing loaded (model choice: no partial load)",
 		"uintr xrstors: image bit 63 = 0 loads UIF = 0",
 		"uintr xrstors: XSTATE_BV[14]=0 initialises all UINTR state (UIF = 0)",
 		"uintr xrstors: UIRR != 0 loaded by XRSTORS is delivered at CPL 3",
 		"uintr xrstors: RFBM[14]=0 leaves the UINTR state alone",
 		"uintr xrstors: RFBM[14]=1 with XCOMP_BV[14]=0 initialises the UINTR state",
-		"uintr xsaves: initial UINTR state saved as XSTATE_BV[14]=0 or as zeros",
+		"uintr xsaves: initial UINTR state saved as XSTATE_BV[14]=0 (model choice: XINUSE[14] exact)",
 	};
 	if (!xss14_usable()) {
 		for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
@@ -1093,15 +1471,27 @@ static void xsaves_uintr_tests(void)
 		};
 		int nbad = 0;
 		char det[160] = "";
+		/*
+		 * Before each XRSTORS every MSR holds a sentinel (UINV = 0,
+		 * as XRSTORS requires); after the #GP each must still hold
+		 * it: nothing of the image was loaded, UINV included.
+		 */
+		static const u64 sentinel[6] = { BIT(7), 0x00007fff00001110ul, 0x2220ul, 3, 0x3340ul, 0x4440ul };
 		for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 			memcpy(c, b, 4096);
 			((u64 *)(c + off))[bad[i].q] = bad[i].val;
-			wrmsr(MSR_UINTR_MISC, 0);
+			for (u32 m = MSR_UINTR_RR; m <= MSR_UINTR_TT; m++)
+				wrmsr(m, sentinel[m - MSR_UINTR_RR]);
 			r = xop(OP_XRSTORS, c, mask);
-			u64 uinv = rdmsr(MSR_UINTR_MISC) >> 32;
-			if ((!fault_is(r, 13, 0) || uinv) && !nbad++)
-				snprintf(det, sizeof(det), "%s: vector %ld, UINV after %lx", bad[i].what, r, uinv);
+			int kept = 1;
+			for (u32 m = MSR_UINTR_RR; m <= MSR_UINTR_TT; m++)
+				if (rdmsr(m) != sentinel[m - MSR_UINTR_RR])
+					kept = 0;
+			if ((!fault_is(r, 13, 0) || !kept) && !nbad++)
+				snprintf(det, sizeof(det), "%s: vector %ld, MSRs kept %d (MISC %lx)", bad[i].what, r,
+					 kept, rdmsr(MSR_UINTR_MISC));
 		}
+		wrmsr(MSR_UINTR_RR, 0);
 		ok(!nbad, names[6], "%s", det);
 	}
 	memcpy(c, b, 4096);
@@ -1151,18 +1541,15 @@ static void xsaves_uintr_tests(void)
 			allz = 0;
 	ok(r < 0 && allz && uif == 0, names[11], "fault %ld all-zero %d UIF %d", r, allz, uif);
 
-	/* initial state: XSTATE_BV[14] = 0, or 1 with 48 zero bytes */
+	/*
+	 * Initial state: the architecture allows XSTATE_BV[14] = 0, or 1
+	 * with 48 zero bytes; the model tracks XINUSE[14] exactly, so 0.
+	 */
 	memset(c, 0xa5, 4096);
 	memset(c + 512, 0, 64);
 	r = xop(OP_XSAVES, c, mask);
-	{
-		int zero = 1;
-		for (int i = 0; i < 48; i++)
-			if (c[off + i])
-				zero = 0;
-		ok(r < 0 && (XCOMP_BV(c) & BIT(14)) && (!(XSTATE_BV(c) & BIT(14)) || zero), names[12],
-		   "fault %ld XSTATE_BV %lx XCOMP_BV %lx zero %d", r, XSTATE_BV(c), XCOMP_BV(c), zero);
-	}
+	ok(r < 0 && (XCOMP_BV(c) & BIT(14)) && !(XSTATE_BV(c) & BIT(14)), names[12],
+	   "fault %ld XSTATE_BV %lx XCOMP_BV %lx", r, XSTATE_BV(c), XCOMP_BV(c));
 
 	/* XRSTORS makes a user interrupt pending */
 	memcpy(c, b, 4096);
@@ -1185,6 +1572,43 @@ static void xsaves_uintr_tests(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* XSAVES and XRSTORS of the UINTR component, the corners. */
+static void xsaves_uintr_more_tests(void)
+{
+	const u64 mask = BIT(14) | 3, MISC = ((u64)UINV << 32) | 5;
+	u8 *b = xbuf[0];
+	long r;
+
+	if (!xss14_usable()) {
+		skip("uintr xsaves: RFBM[14]=0 leaves UINV alone", "IA32_XSS[14] not usable");
+		skip("uintr xrstors: XSTATE_BV[14]=0 initialises the state even with UINV != 0 (model choice)", "IA32_XSS[14] not usable");
+		return;
+	}
+	wrmsr(MSR_XSS, BIT(14));
+	cr4_uintr(1);
+	wrmsr(MSR_UINTR_MISC, MISC);
+	memset(b, 0, 4096);
+	r = xop(OP_XSAVES, b, 3);
+	u64 misc = rdmsr(MSR_UINTR_MISC);
+	ok(r < 0 && misc == MISC && !(XCOMP_BV(b) & BIT(14)), "uintr xsaves: RFBM[14]=0 leaves UINV alone",
+	   "fault %ld MISC %lx XCOMP_BV %lx", r, misc, XCOMP_BV(b));
+
+	/* the model's choice: the UINV check applies to a load, not to the init path */
+	wrmsr(MSR_UINTR_HANDLER, 0x00007fff12345670ul);
+	wrmsr(MSR_UINTR_RR, BIT(3));
+	memset(b, 0, 4096);
+	xop(OP_XSAVES, b, 3);
+	XCOMP_BV(b) = BIT(63) | mask;
+	XSTATE_BV(b) = 3;
+	r = xop(OP_XRSTORS, b, mask);
+	ok(r < 0 && rdmsr(MSR_UINTR_MISC) == 0 && rdmsr(MSR_UINTR_HANDLER) == 0 && rdmsr(MSR_UINTR_RR) == 0,
+	   "uintr xrstors: XSTATE_BV[14]=0 initialises the state even with UINV != 0 (model choice)",
+	   "fault %ld MISC %lx HANDLER %lx RR %lx", r, rdmsr(MSR_UINTR_MISC), rdmsr(MSR_UINTR_HANDLER),
+	   rdmsr(MSR_UINTR_RR));
+	uintr_disable_all();
+	xrestore_defaults();
+}
+
 void uintr_tests(void)
 {
 	if (!have_uintr()) {
@@ -1196,20 +1620,26 @@ void uintr_tests(void)
 	msr_tests();
 	insn_tests();
 	notify_tests(0);
+	senduipi_icr_test(0);
 	if (have_x2apic()) {
 		apic_set_mode(1);
 		notify_tests(1);
+		senduipi_icr_test(1);
 		apic_set_mode(0);
 	} else {
 		skip("uintr notify (x2APIC): all", "CPUID.1:ECX[21] (x2APIC) = 0");
 	}
+	notify_source_tests();
 	delivery_tests();
+	far_transfer_tests();
 	self_send_test();
 	sn_on_tests();
 	bad_uitt_tests();
 	xsaves_uintr_tests();
+	xsaves_uintr_more_tests();
 	cross_tests();
 	hlt_test();
+	hlt_burst_test();
 }
 
 /* ------------------------------------------------------------------ */
@@ -1437,4 +1867,100 @@ void uintr_stress(void)
 	   "%s%s sent %lu ap %lu bsp %lu badvec %lu/%lu AP finished %d",
 	   det, sa.stalled ? " stalled (lost interrupt?)" : "", sum_sent, st_ap_total, st_bsp_total,
 	   st_ap_badvec, st_bsp_badvec, fin);
+}
+
+/*
+ * "bench": not a test.  The cost, in TSC cycles, of what a context
+ * switch of a UINTR task does to the emulated CPU: XSAVES and XRSTORS of
+ * x87, SSE and the UINTR component (UIRR = 0, UINV = 0, as Linux leaves
+ * it while the task is switched out), and a WRMSR of IA32_UINTR_RR.
+ */
+void uintr_bench(void)
+{
+	const u64 mask = BIT(14) | 3, n = 200000;
+	u8 *b = xbuf[0];
+	u64 t0, t1, t2, t3;
+
+	if (!have_uintr() || !xss14_usable()) {
+		diag("bench: no UINTR or no IA32_XSS[14]");
+		return;
+	}
+	wrmsr(MSR_XSS, BIT(14));
+	cr4_uintr(1);
+	wrmsr(MSR_UINTR_HANDLER, 0x00007fff12345670ul);
+	memset(b, 0, 4096);
+	xop(OP_XSAVES, b, mask);
+	t0 = rdtsc();
+	for (u64 i = 0; i < n; i++) {
+		asm volatile("xsaves64 (%0)" :: "r"(b), "a"((u32)mask), "d"(0) : "memory");
+		asm volatile("xrstors64 (%0)" :: "r"(b), "a"((u32)mask), "d"(0) : "memory");
+	}
+	t1 = rdtsc();
+	for (u64 i = 0; i < n; i++)
+		wrmsr(MSR_UINTR_RR, 0);
+	t2 = rdtsc();
+	for (u64 i = 0; i < n; i++)
+		asm volatile("xsaves64 (%0)" :: "r"(b), "a"(3), "d"(0) : "memory");
+	t3 = rdtsc();
+	diag("bench: XSAVES+XRSTORS with UINTR %lu cycles, WRMSR UIRR=0 %lu cycles, XSAVES x87+SSE %lu cycles (TSC %lu kHz, %lu rounds)",
+	     (t1 - t0) / n, (t2 - t1) / n, (t3 - t2) / n, tsc_khz, n);
+	uintr_disable_all();
+	xrestore_defaults();
+}
+
+/*
+ * CPU variants (see xsave_variant_tests()): "cpu-variant=nouintr" runs
+ * under "-cpu max,-uintr", "cpu-variant=nouiretuif" under
+ * "-cpu max,-uiret-uif".
+ */
+void uintr_variant_nouintr(void)
+{
+	static const struct { const char *name; ufn_t fn; } insn[] = {
+		{ "UIRET", do_uiret_insn }, { "TESTUI", do_testui_insn }, { "CLUI", do_clui_insn },
+		{ "STUI", do_stui_insn }, { "SENDUIPI", do_send },
+	};
+	struct sendarg a = { 0 };
+	int bad = 0;
+	char det[120] = "";
+	long r;
+
+	ok(!have_uintr(), "variant nouintr: CPUID.(7,0):EDX[5] = 0", "EDX=%x", cpuid_reg(7, 0, EDX));
+	for (u32 m = MSR_UINTR_RR; m <= MSR_UINTR_TT; m++) {
+		u64 v;
+		long r1 = rdmsr_safe(m, &v), r2 = wrmsr_safe(m, 0);
+		if ((!fault_is(r1, 13, 0) || !fault_is(r2, 13, 0)) && !bad++)
+			snprintf(det, sizeof(det), "MSR %x: rdmsr %ld wrmsr %ld", m, r1, r2);
+	}
+	ok(!bad, "variant nouintr: RDMSR and WRMSR of every UINTR MSR raise #GP(0)", "%s", det);
+	r = try_call(do_set_cr4_uintr, NULL);
+	ok(fault_is(r, 13, 0) && !(read_cr4() & CR4_UINTR), "variant nouintr: MOV to CR4 with CR4.UINTR raises #GP(0)",
+	   "vector %ld CR4 %lx", r, read_cr4());
+	bad = 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(insn); i++) {
+		r = try_call(insn[i].fn, &a);
+		if (r != 6 && !bad++)
+			snprintf(det, sizeof(det), "%s: vector %ld", insn[i].name, r);
+	}
+	ok(!bad, "variant nouintr: UIRET, TESTUI, CLUI, STUI and SENDUIPI raise #UD", "%s", det);
+	ok(!(xss_supported() & BIT(14)) && wrmsr_safe(MSR_XSS, BIT(14)) == 13,
+	   "variant nouintr: IA32_XSS[14] is not enumerated and WRMSR of it raises #GP",
+	   "XSS supported %lx", xss_supported());
+	wrmsr_safe(MSR_XSS, 0);
+}
+
+void uintr_variant_nouiretuif(void)
+{
+	u64 res[3];
+
+	ok(have_uintr() && !have_uiret_uif(), "variant nouiretuif: CPUID.(7,0):EDX[5] = 1 and (7,1):EDX[17] = 0",
+	   "7.0 EDX=%x 7.1 EDX=%x", cpuid_reg(7, 0, EDX), cpuid_reg(7, 1, EDX));
+	if (!have_uintr())
+		return;
+	cr4_uintr(1);
+	clui();
+	uiret_probe(0x0, 0x2, res);
+	int uif = testui();
+	clui();
+	ok(uif == 1, "variant nouiretuif: UIRET sets UIF even with RFLAGS image bit 1 = 0", "UIF after %d", uif);
+	uintr_disable_all();
 }

@@ -155,12 +155,24 @@ static void cpuid_tests(void)
 						 xcr0_opts[i], xss_opts[j], got, exp);
 			}
 		}
-		/* spot values from the spec table */
-		xsetbv(0, 3);
-		if (have_xsaves())
-			wrmsr(MSR_XSS, 0);
-		if (cpuid_reg(0xd, 1, EBX) != 576 && !bad++)
-			snprintf(det, sizeof(det), "XCR0=3: EBX=%u expected 576", cpuid_reg(0xd, 1, EBX));
+		/*
+		 * Absolute values from the architectural sizes, not from the
+		 * model's own leaves: legacy area and header 576, AVX 256,
+		 * PKRU 8, UINTR 48 (832 is 64-byte aligned already).
+		 */
+		static const struct { u64 xcr0, xss; u32 size; } spot[] = {
+			{ 3, 0, 576 }, { 7, 0, 832 }, { 0x203, 0, 584 }, { 7, BIT(14), 880 }, { 3, BIT(14), 624 },
+		};
+		for (unsigned i = 0; i < ARRAY_SIZE(spot); i++) {
+			if ((spot[i].xcr0 & ~xcr0_default()) || (spot[i].xss & ~xss_opts[1]))
+				continue;
+			xsetbv(0, spot[i].xcr0);
+			if (have_xsaves())
+				wrmsr(MSR_XSS, spot[i].xss);
+			if (cpuid_reg(0xd, 1, EBX) != spot[i].size && !bad++)
+				snprintf(det, sizeof(det), "XCR0=%lx XSS=%lx: EBX=%u expected %u", spot[i].xcr0,
+					 spot[i].xss, cpuid_reg(0xd, 1, EBX), spot[i].size);
+		}
 		xrestore_defaults();
 		ok(!bad, t, "%s", det);
 	}
@@ -363,9 +375,20 @@ static void xsavec_tests(void)
 		set_xmm0(0x3333, 0x4444);
 		memcpy(xbuf[1], b, 4096);
 		u8 *c = xbuf[1];
+		/*
+		 * XCR0 = x87|SSE, so that bits 2 and 9 are outside it; and
+		 * IA32_XSS[14] = 1 where it can be, because XRSTOR must
+		 * refuse a supervisor bit even when IA32_XSS enables it.
+		 */
+		int xss14 = xss14_usable();
+		xsetbv(0, 3);
+		if (xss14)
+			wrmsr(MSR_XSS, BIT(14));
 		struct { const char *what; int off; u64 val; } cases[] = {
-			{ "XCOMP_BV bit 14 not in XCR0", 520, BIT(63) | 3 | BIT(14) },
-			{ "XCOMP_BV bit 9/2 beyond XCR0", 520, BIT(63) | 3 | BIT(30) },
+			{ "XCOMP_BV bit 14 (supervisor, in IA32_XSS)", 520, BIT(63) | 3 | BIT(14) },
+			{ "XCOMP_BV bit 2 beyond XCR0", 520, BIT(63) | 3 | BIT(2) },
+			{ "XCOMP_BV bit 9 beyond XCR0", 520, BIT(63) | 3 | BIT(9) },
+			{ "XCOMP_BV bit 30 beyond XCR0", 520, BIT(63) | 3 | BIT(30) },
 			{ "XSTATE_BV not subset of XCOMP_BV", 512, 7 },
 			{ "reserved qword 528", 528, 1 }, { "reserved qword 536", 536, 1 },
 			{ "reserved qword 544", 544, 1 }, { "reserved qword 552", 552, 1 },
@@ -381,6 +404,9 @@ static void xsavec_tests(void)
 			if ((!fault_is(r, 13, 0) || v[0] != 0x3333) && !bad++)
 				snprintf(det, sizeof(det), "%s: vector %ld, xmm0 %lx", cases[i].what, r, v[0]);
 		}
+		xrestore_defaults();
+		if (!xss14 && !bad++)
+			snprintf(det, sizeof(det), "IA32_XSS[14] not usable: the bit-14 case ran with IA32_XSS = 0");
 		ok(!bad, t, "%s", det);
 	}
 
@@ -455,6 +481,49 @@ static void xsavec_tests(void)
 	}
 }
 
+static u64 do_fxrstor(void *p) { asm volatile("fxrstor64 (%0)" :: "r"(p) : "memory"); return 0; }
+static u64 do_ldmxcsr(void *p) { asm volatile("ldmxcsr (%0)" :: "r"(p) : "memory"); return 0; }
+
+static u64 do_xsave_ts(void *p) { asm volatile("xsave64 (%0)" :: "r"(p), "a"(3), "d"(0) : "memory"); return 0; }
+static u64 do_xrstor_ts(void *p) { asm volatile("xrstor64 (%0)" :: "r"(p), "a"(3), "d"(0) : "memory"); return 0; }
+static u64 do_xsaveopt_ts(void *p) { asm volatile("xsaveopt64 (%0)" :: "r"(p), "a"(3), "d"(0) : "memory"); return 0; }
+
+/* The standard-form instructions: #NM, and XSTATE_BV outside XCR0. */
+static void xsave_std_more_tests(void)
+{
+	u8 *b = xbuf[0];
+	long r1, r2, r3, r4;
+
+	fill(b, 0, 4096);
+	xop(OP_XSAVE, b, 3);
+	write_cr0(read_cr0() | CR0_TS);
+	r1 = try_call(do_xsave_ts, b);
+	r2 = try_call(do_xrstor_ts, b);
+	r3 = try_call(do_xsaveopt_ts, b);
+	write_cr0(read_cr0() & ~CR0_TS);
+	ok(r1 == 7 && r2 == 7 && r3 == 7, "xsave/xrstor/xsaveopt: CR0.TS=1 raises #NM", "vectors %ld/%ld/%ld", r1, r2, r3);
+
+	/* XCR0 = x87|SSE|AVX; an image with XSTATE_BV[2] is fine, [9] (PKRU) is not */
+	if (!have_avx()) {
+		skip("xrstor: standard form with an XSTATE_BV bit outside XCR0 raises #GP(0)", "no AVX in XCR0");
+		return;
+	}
+	xsetbv(0, 7);
+	fill(b, 0, 4096);
+	xop(OP_XSAVE, b, 7);
+	XSTATE_BV(b) |= 4;
+	r1 = xop(OP_XRSTOR, b, 7);
+	XSTATE_BV(b) |= BIT(9);
+	r2 = xop(OP_XRSTOR, b, 7);
+	XSTATE_BV(b) &= ~BIT(9);
+	XSTATE_BV(b) |= BIT(30);
+	r4 = xop(OP_XRSTOR, b, 7);
+	xrestore_defaults();
+	ok(r1 < 0 && fault_is(r2, 13, 0) && fault_is(r4, 13, 0),
+	   "xrstor: standard form with an XSTATE_BV bit outside XCR0 (9, 30) raises #GP(0)",
+	   "bit 2: %ld, bit 9: %ld, bit 30: %ld", r1, r2, r4);
+}
+
 static void xrstor_std_tests(void)
 {
 	const char *t = "xrstor: standard form header: XCOMP_BV=1 and qword 528 #GP(0); byte 540 accepted";
@@ -470,6 +539,64 @@ static void xrstor_std_tests(void)
 	b[540] = 1;
 	long r3 = xop(OP_XRSTOR, b, 3);
 	ok(fault_is(r1, 13, ~0ul) && fault_is(r2, 13, ~0ul) && r3 < 0, t, "vectors %ld/%ld/%ld", r1, r2, r3);
+
+	/*
+	 * The standard form handles MXCSR for RFBM[1] or RFBM[2]
+	 * (shared/xsaves-architecture.md 3.2 and 3.5, checklist 11 and 23).
+	 */
+	t = "xsave: standard form with RFBM=4 writes MXCSR and MXCSR_MASK";
+	if (!have_avx()) {
+		skip(t, "no AVX in XCR0");
+	} else {
+		fill(b, 0xa5, 4096);
+		set_mxcsr(0x1f80 | 0x6000);
+		long r = xop(OP_XSAVE, b, 4);
+		set_mxcsr(0x1f80);
+		ok(r < 0 && *(u32 *)(b + 24) == 0x7f80 && *(u32 *)(b + 28) == 0xffff, t,
+		   "fault %ld MXCSR %x MXCSR_MASK %x", r, *(u32 *)(b + 24), *(u32 *)(b + 28));
+	}
+
+	t = "xrstor: standard form with RFBM=4 loads MXCSR, even with XSTATE_BV=0";
+	if (!have_avx()) {
+		skip(t, "no AVX in XCR0");
+	} else {
+		fill(b, 0, 4096);
+		xop(OP_XSAVE, b, 3);
+		*(u32 *)(b + 24) = 0x3f80;
+		XSTATE_BV(b) = 0;
+		long r = xop(OP_XRSTOR, b, 4);
+		u32 m = get_mxcsr();
+		set_mxcsr(0x1f80);
+		ok(r < 0 && m == 0x3f80, t, "fault %ld MXCSR %x", r, m);
+	}
+
+	t = "xrstor: standard form with RFBM=4 and a reserved MXCSR bit raises #GP(0)";
+	if (!have_avx()) {
+		skip(t, "no AVX in XCR0");
+	} else {
+		fill(b, 0, 4096);
+		xop(OP_XSAVE, b, 3);
+		*(u32 *)(b + 24) = 0x1f80 | 0x10000;
+		long r = xop(OP_XRSTOR, b, 4);
+		u32 m = get_mxcsr();
+		set_mxcsr(0x1f80);
+		ok(fault_is(r, 13, 0) && m == 0x1f80, t, "vector %ld MXCSR %x", r, m);
+	}
+
+	t = "fxrstor, ldmxcsr: a reserved MXCSR bit raises #GP(0), MXCSR unchanged";
+	{
+		fill(b, 0, 4096);
+		asm volatile("fxsave64 (%0)" :: "r"(b) : "memory");
+		*(u32 *)(b + 24) = 0x1f80 | 0x10000;
+		long r1 = try_call(do_fxrstor, b);
+		u32 m1 = get_mxcsr();
+		u32 bad = 0x1f80 | 0x80000000u;
+		long r2 = try_call(do_ldmxcsr, &bad);
+		u32 m2 = get_mxcsr();
+		set_mxcsr(0x1f80);
+		ok(fault_is(r1, 13, 0) && fault_is(r2, 13, 0) && m1 == 0x1f80 && m2 == 0x1f80, t,
+		   "fxrstor: vector %ld MXCSR %x; ldmxcsr: vector %ld MXCSR %x", r1, m1, r2, m2);
+	}
 }
 
 static void xsaves_tests(void)
@@ -651,6 +778,103 @@ void xsave_tests(void)
 	xss_tests();
 	xsavec_tests();
 	xrstor_std_tests();
+	xsave_std_more_tests();
 	xsaves_tests();
 	xrestore_defaults();
+}
+
+/*
+ * The CPU variants that cpu-model.sh boots besides the full model:
+ * "cpu-variant=noxsavec" runs under "-cpu max,-xsavec", and
+ * "cpu-variant=noxsaves" under "-cpu max,-xsaves" (and the UINTR ones in
+ * tests_uintr.c).  Each checks what the missing feature changes, and
+ * nothing else.
+ */
+static void noxsavec_tests(void)
+{
+	u8 *b = xbuf[0];
+	u64 v[2], h = 0;
+	long r1, r2;
+	const char *t;
+
+	ok(!have_xsavec() && have_xsaves(), "variant noxsavec: CPUID.(0Dh,1):EAX[1] = 0 and EAX[3] = 1",
+	   "EAX=%x", cpuid_reg(0xd, 1, EAX));
+	if (!have_xsaves())
+		return;
+
+	t = "variant noxsavec: XSAVES/XRSTORS round trip of XMM0 (XRSTORS needs no XSAVEC)";
+	set_xmm0(0x1111, 0x2222);
+	fill(b, 0, 4096);
+	r1 = xop(OP_XSAVES, b, 3);
+	set_xmm0(0, 0);
+	r2 = xop(OP_XRSTORS, b, 3);
+	get_xmm0(v);
+	ok(r1 < 0 && r2 < 0 && v[0] == 0x1111 && v[1] == 0x2222, t,
+	   "xsaves %ld xrstors %ld xmm0 %lx:%lx", r1, r2, v[1], v[0]);
+
+	t = "variant noxsavec: XRSTOR of a compacted image raises #GP(0)";
+	r1 = xop(OP_XRSTOR, b, 3);
+	ok(fault_is(r1, 13, 0), t, "vector %ld", r1);
+
+	t = "variant noxsavec: XSAVEC raises #UD";
+	r1 = xop(OP_XSAVEC, b, 3);
+	ok(r1 == 6, t, "vector %ld", r1);
+
+	t = "variant noxsavec: XRSTORS restores the UINTR component (14)";
+	if (!xss14_usable()) {
+		ok(0, t, "IA32_XSS[14] not usable: CPUID.(0Dh,1):ECX=%x", cpuid_reg(0xd, 1, ECX));
+		return;
+	}
+	wrmsr(MSR_XSS, BIT(14));
+	wrmsr(MSR_UINTR_HANDLER, 0x00007fffcafe0000ul);
+	fill(b, 0, 4096);
+	r1 = xop(OP_XSAVES, b, BIT(14) | 3);
+	wrmsr(MSR_UINTR_HANDLER, 0);
+	r2 = xop(OP_XRSTORS, b, BIT(14) | 3);
+	rdmsr_safe(MSR_UINTR_HANDLER, &h);
+	wrmsr(MSR_UINTR_HANDLER, 0);
+	xrestore_defaults();
+	ok(r1 < 0 && r2 < 0 && h == 0x00007fffcafe0000ul, t, "xsaves %ld xrstors %ld handler %lx", r1, r2, h);
+}
+
+static void noxsaves_tests(void)
+{
+	u32 a, b, c, d;
+	u64 v;
+	long r1, r2;
+
+	ok(!have_xsaves(), "variant noxsaves: CPUID.(0Dh,1):EAX[3] = 0", "EAX=%x", cpuid_reg(0xd, 1, EAX));
+
+	cpuid(0xd, 1, &a, &b, &c, &d);
+	ok(c == 0 && d == 0, "variant noxsaves: CPUID.(0Dh,1):EDX:ECX enumerates no IA32_XSS bit",
+	   "ECX=%x EDX=%x", c, d);
+
+	cpuid(0xd, 14, &a, &b, &c, &d);
+	ok(!a && !b && !c && !d, "variant noxsaves: CPUID.(0Dh,0Eh) reports no UINTR component",
+	   "%x/%x/%x/%x", a, b, c, d);
+
+	r1 = rdmsr_safe(MSR_XSS, &v);
+	r2 = wrmsr_safe(MSR_XSS, 0);
+	ok(fault_is(r1, 13, 0) && fault_is(r2, 13, 0), "variant noxsaves: RDMSR and WRMSR of IA32_XSS raise #GP(0)",
+	   "rdmsr %ld wrmsr %ld", r1, r2);
+
+	r1 = xop(OP_XSAVES, xbuf[0], 3);
+	r2 = xop(OP_XRSTORS, xbuf[0], 3);
+	ok(r1 == 6 && r2 == 6, "variant noxsaves: XSAVES and XRSTORS raise #UD", "%ld/%ld", r1, r2);
+}
+
+/* Returns 0 when the command line names no variant. */
+int xsave_variant_tests(void)
+{
+	if (strstr(cmdline, "cpu-variant=noxsavec"))
+		noxsavec_tests();
+	else if (strstr(cmdline, "cpu-variant=noxsaves"))
+		noxsaves_tests();
+	else if (strstr(cmdline, "cpu-variant=nouintr"))
+		uintr_variant_nouintr();
+	else if (strstr(cmdline, "cpu-variant=nouiretuif"))
+		uintr_variant_nouiretuif();
+	else
+		return 0;
+	return 1;
 }

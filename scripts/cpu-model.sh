@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The cpu-model suite: build the freestanding test kernel of cpu-model/ and
 # run it in the harness's QEMU: once for the architectural tests, then the
-# cross-vCPU stress test (10^6 user IPIs) in xAPIC and in x2APIC mode.
-# Each TAP line is one test.
+# cross-vCPU stress test (10^6 user IPIs) in xAPIC and in x2APIC mode, and
+# with two senders posting to one UPID at once ("contend"), then
+# on the CPU variants without XSAVEC, XSAVES, UINTR or UIRET_UIF, which
+# check what the missing feature changes.  Each TAP line is one test.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -20,12 +22,12 @@ if ! make -s -C "$HARNESS_ROOT/cpu-model" O="$OUT" >"$BUILD/cpu-model.log" 2>&1;
 fi
 
 rc=0
-# run NAME [APPEND]: one boot of the test kernel.
+# run NAME CPU [APPEND]: one boot of the test kernel on QEMU's "-cpu CPU".
 run() {
-	local name=$1 status=0 t0
-	shift
+	local name=$1 cpu=$2 status=0 t0
+	shift 2
 	t0=$(date +%s)
-	TIMEOUT=${UINTR_CPU_MODEL_TIMEOUT:-600} "$HARNESS_ROOT/cpu-model/run.sh" \
+	CPU=$cpu TIMEOUT=${UINTR_CPU_MODEL_TIMEOUT:-600} "$HARNESS_ROOT/cpu-model/run.sh" \
 		"$QEMU_BIN" "$ELF" "$@" >"$OUT/$name.log" 2>&1 || status=$?
 	log "cpu-model: $name ran $(since "$t0") s"
 	# run.sh: 0 passed, 1 failed, 2 no verdict.
@@ -38,10 +40,16 @@ run() {
 	grep -v '^cpu-model: ' "$OUT/$name.results" || true
 }
 
-run arch
-run stress-xapic stress
-run stress-x2apic stress x2apic
-cat "$OUT"/arch.results "$OUT"/stress-*.results | awk '
+CPU=max,vendor=GenuineIntel
+run arch $CPU
+run stress-xapic $CPU stress
+run stress-x2apic $CPU stress x2apic
+run stress-contend $CPU stress=200000 contend
+run noxsavec $CPU,-xsavec cpu-variant=noxsavec
+run noxsaves $CPU,-xsaves cpu-variant=noxsaves
+run nouintr $CPU,-uintr cpu-variant=nouintr
+run nouiretuif $CPU,-uiret-uif cpu-variant=nouiretuif
+cat "$OUT"/arch.results "$OUT"/stress-*.results "$OUT"/no*.results | awk '
 	/^cpu-model: / { p += $2; f += $4; s += $6 }
 	END { printf "cpu-model: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; print "" }'
 exit $rc
