@@ -96,13 +96,37 @@ record_kernel_id() {
 	printf '%s %s\n' "$release" "$version" >"$KERNEL_IMAGE.id"
 }
 
+# What the last successful build was made from: the tree's commit, its
+# uncommitted changes and untracked files, the .config, this script and
+# the compiler.  When none of it changed, the build is skipped: a make
+# that has nothing to do still takes half a minute (a minute for the
+# debug kernel) to find that out.  Files that git ignores are not part
+# of it; nothing the build reads lives there.
+build_stamp() {
+	{
+		echo "${VARIANT:-main}"
+		fixed_git -C "$LINUX_TREE_DIR" rev-parse HEAD
+		fixed_git -C "$LINUX_TREE_DIR" diff --binary HEAD
+		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-standard |
+			(cd "$LINUX_TREE_DIR" && xargs -0 -r sha256sum --)
+		cat "$LINUX_OBJ/.config" "$0"
+		gcc --version
+	} | sha256sum | cut -d' ' -f1
+}
+
 main() {
-	local t0
+	local t0 stamp
 	[ -d "$LINUX_TREE_DIR" ] || die "build/linux does not exist; run ./harness prepare"
 	t0=$(date +%s)
 	configure
+	stamp=$(build_stamp)
+	if [ -f "$KERNEL_IMAGE" ] && [ -f "$KERNEL_IMAGE.id" ] &&
+		[ "$(cat "$LINUX_OBJ/.uintr-build" 2>/dev/null)" = "$stamp" ]; then
+		log "linux: ${KERNEL_IMAGE#"$HARNESS_ROOT"/} is up to date: nothing changed since it was built"
+		return 0
+	fi
 	log "linux: building bzImage${VARIANT:+ ($VARIANT)}"
-	rm -f "$KERNEL_IMAGE.id"
+	rm -f "$KERNEL_IMAGE.id" "$LINUX_OBJ/.uintr-build"
 	if ! kmake bzImage >"$LINUX_OBJ/build.log" 2>&1; then
 		grep -E -A5 'error|Error' "$LINUX_OBJ/build.log" | head -n 60 >&2
 		die "kernel build failed; the log is ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
@@ -119,6 +143,7 @@ main() {
 			die "make headers_install failed; see ${LINUX_OBJ#"$HARNESS_ROOT"/}/build.log"
 	fi
 	record_kernel_id
+	echo "$stamp" >"$LINUX_OBJ/.uintr-build"
 	log "linux: ${KERNEL_IMAGE#"$HARNESS_ROOT"/} is up to date ($(since "$t0") s)"
 }
 

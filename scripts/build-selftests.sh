@@ -34,9 +34,36 @@ copy_libs() {
 	done
 }
 
+# What the last initramfs was made from: the kernel tree's commit, its
+# uncommitted and untracked files under tools/, the kernel build (whose
+# headers the tests use), the targets, the files of the harness that go
+# into the initramfs, and the tools.  When none of it changed, the
+# build is skipped.
+build_stamp() {
+	{
+		echo "$TARGETS"
+		fixed_git -C "$LINUX_TREE_DIR" rev-parse HEAD
+		fixed_git -C "$LINUX_TREE_DIR" diff --binary HEAD -- tools
+		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-standard -- tools |
+			(cd "$LINUX_TREE_DIR" && xargs -0 -r sha256sum --)
+		cat "$LINUX_OBJ/.uintr-build" 2>/dev/null || echo "no kernel build stamp"
+		cat "$0" "$HARNESS_ROOT/scripts/guest-exit.c" "$HARNESS_ROOT/scripts/guest-timeout.c" \
+			"$HARNESS_ROOT/scripts/guest-init"
+		sha256sum /bin/busybox
+		gcc --version
+	} | sha256sum | cut -d' ' -f1
+}
+
 main() {
-	local t targets=() src=$LINUX_TREE_DIR/tools/testing/selftests
+	local t targets=() src=$LINUX_TREE_DIR/tools/testing/selftests stamp
 	[ -d "$LINUX_OBJ/usr/include" ] || die "no installed headers; build the kernel first"
+	stamp=$(build_stamp)
+	if [ -f "$INITRAMFS" ] && [ -f "$SELFTESTS_DIR/targets" ] &&
+		[ "$(cat "$INITRAMFS.stamp" 2>/dev/null)" = "$stamp" ]; then
+		log "initramfs: ${INITRAMFS#"$HARNESS_ROOT"/} is up to date: nothing changed since it was built"
+		return 0
+	fi
+	rm -f "$INITRAMFS.stamp"
 	for t in $TARGETS; do
 		if [ -d "$src/$t" ]; then
 			targets+=("$t")
@@ -91,6 +118,7 @@ main() {
 	(cd "$ROOT" && find . -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc --quiet -R 0:0 | gzip -1 -n) >"$INITRAMFS.tmp"
 	mv "$INITRAMFS.tmp" "$INITRAMFS"
+	echo "$stamp" >"$INITRAMFS.stamp"
 }
 
 main "$@"

@@ -23,8 +23,27 @@ failed=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# checkpatch's verdicts are kept in build/checkpatch-cache, keyed by what
+# they depend on: the patch, the options, and the checkpatch.pl and the
+# rest of scripts/ (and LICENSES/, which the SPDX check reads) of the
+# tree it runs from.  A patch that did not change is not checked again.
+CACHE_DIR=$BUILD/checkpatch-cache
+cache_key() {
+	local comp=$1 p=$2 dir
+	shift 2
+	dir=$(tree_dir "$comp")
+	{
+		printf '%s\n' "$comp" "$*"
+		cat "$(series_dir "$comp")/$p"
+		sha256sum "$dir/scripts/checkpatch.pl" 2>/dev/null || true
+		fixed_git -C "$dir" rev-parse HEAD:scripts 2>/dev/null || echo "no scripts tree"
+		fixed_git -C "$dir" rev-parse HEAD:LICENSES 2>/dev/null || echo "no LICENSES tree"
+		fixed_git -C "$dir" status --porcelain -- scripts LICENSES 2>/dev/null || true
+	} | sha256sum | cut -d' ' -f1
+}
+
 check() {
-	local comp=$1 p sdir tool rc
+	local comp=$1 p sdir tool rc key
 	shift
 	sdir=$(series_dir "$comp")
 	tool=$(tree_dir "$comp")/scripts/checkpatch.pl
@@ -36,7 +55,18 @@ check() {
 			continue
 		fi
 		rc=0
-		(cd "$(tree_dir "$comp")" && perl "$tool" "$@" "$sdir/$p") >"$out" 2>&1 || rc=$?
+		key=$(cache_key "$comp" "$p" "$@")
+		if [ -f "$CACHE_DIR/$key.rc" ] && [ -f "$CACHE_DIR/$key.out" ]; then
+			rc=$(cat "$CACHE_DIR/$key.rc")
+			cp "$CACHE_DIR/$key.out" "$out"
+		else
+			(cd "$(tree_dir "$comp")" && perl "$tool" "$@" "$sdir/$p") >"$out" 2>&1 || rc=$?
+			# A crashed helper is not a verdict: never kept.
+			if ! grep -q '^Traceback' "$out" && mkdir -p "$CACHE_DIR"; then
+				cp "$out" "$CACHE_DIR/$key.out"
+				echo "$rc" >"$CACHE_DIR/$key.rc"
+			fi
+		fi
 		if grep -q '^Traceback' "$out"; then
 			# A helper of checkpatch crashed: part of the check did not run.
 			echo "not ok $n - checkpatch $comp/$p # a checkpatch helper failed"

@@ -9,7 +9,6 @@
 
 n=0 pass=0 fail=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
 
 result() {
 	n=$((n + 1))
@@ -30,28 +29,79 @@ if [ -n "${UINTR_HARNESS_NESTED:-}" ]; then
 	exit 1
 fi
 
-# The helpers that the tests source; every other file is a test.
+# The helpers that the tests source; every other file is a test.  The
+# tests are independent (each works in its own temporary directory, and
+# only reads the real build), so UINTR_HARNESS_JOBS of them (default 2:
+# one per core of the reference machine) run at once; the results are
+# reported in name order.
 HELPERS="common.sh fake-world.sh guest-common.sh"
+JOBS_MAX=${UINTR_HARNESS_JOBS:-2}
+outs=$(mktemp -d)
+trap 'rm -rf "$out" "$outs"' EXIT
+# A test with the line "# harness-test: full" needs what only test-full
+# builds (the debug kernel); it runs with UINTR_HARNESS_FULL=1.
+tests=()
 for t in "$HARNESS_ROOT"/tests/harness/*; do
 	[ -f "$t" ] || continue
 	case " $HELPERS " in *" ${t##*/} "*) continue ;; esac
-	if [ ! -x "$t" ] || [ "$(head -c 2 "$t")" != "#!" ]; then
-		echo "# ${t#"$HARNESS_ROOT"/} is not an executable program with #!" >"$out"
-		result fail "${t##*/}"
+	if [ -z "${UINTR_HARNESS_FULL:-}" ] && grep -qx '# harness-test: full' "$t"; then
+		echo "  (harness: ${t##*/} runs in test-full)"
 		continue
 	fi
+	tests+=("$t")
+done
+
+# run_one TEST: run it, its output in $outs/NAME, "STATUS SECONDS" in
+# $outs/NAME.rc.
+run_one() {
+	local t=$1 o=$outs/${1##*/} t0 rc=0
+	t0=$(date +%s)
 	# A test's own parses and boots never count in the real results.
-	if env -u UINTR_RESULTS "$t" >"$out" 2>&1; then
-		result ok "${t##*/}"
+	env -u UINTR_RESULTS "$t" >"$o" 2>&1 </dev/null || rc=$?
+	echo "$rc $(since "$t0")" >"$o.rc"
+}
+
+running=0
+for t in "${tests[@]}"; do
+	if [ ! -x "$t" ] || [ "$(head -c 2 "$t")" != "#!" ]; then
+		continue
+	fi
+	if [ "$running" -ge "$JOBS_MAX" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+	run_one "$t" &
+	running=$((running + 1))
+done
+wait || true
+
+for t in "${tests[@]}"; do
+	name=${t##*/}
+	if [ ! -x "$t" ] || [ "$(head -c 2 "$t")" != "#!" ]; then
+		echo "# ${t#"$HARNESS_ROOT"/} is not an executable program with #!" >"$out"
+		result fail "$name"
+		continue
+	fi
+	if [ ! -f "$outs/$name.rc" ]; then
+		echo "# the test left no exit status" >"$out"
+		result fail "$name"
+		continue
+	fi
+	read -r rc secs <"$outs/$name.rc"
+	cp "$outs/$name" "$out"
+	if [ "$rc" -eq 0 ]; then
+		result ok "$name ($secs s)"
 	else
 		sed -i 's/^/# /' "$out"
-		result fail "${t##*/}"
+		result fail "$name ($secs s)"
 	fi
 done
 
 # checkpatch prints TAP of its own.
 cp_rc=0
+t0=$(date +%s)
 "$HARNESS_ROOT/scripts/checkpatch.sh" >"$out" 2>&1 || cp_rc=$?
+log "harness: checkpatch of both series took $(since "$t0") s"
 cp_failed=$fail
 while IFS= read -r line; do
 	case $line in

@@ -14,6 +14,19 @@ harness run
 expect "PASS boot-smoke: the guest runs the kernel that was just built"
 [ -f "$UINTR_BUILD/linux-obj/arch/x86/boot/bzImage" ] || fail "no image was built"
 
+# Nothing changed: the kernel is not built again.  An uncommitted edit
+# of the tree that breaks the build is a change: it is built, and fails.
+harness build
+[ $rc -eq 0 ] || { sed 's/^/# /' "$T/out"; fail "a second build of the good fake world failed"; }
+expect "is up to date: nothing changed since it was built"
+printf 'bzImage2:\n\t@echo "init/main.c:1:1: error: uncommitted" && false\n' >>"$UINTR_BUILD/linux/Makefile"
+sed -i 's/^bzImage:$/bzImage: bzImage2/' "$UINTR_BUILD/linux/Makefile"
+harness run
+[ $rc -ne 0 ] || fail "./harness run passed with an uncommitted edit that breaks the build"
+expect "error: uncommitted"
+expect_not "booting:"
+git -C "$UINTR_BUILD/linux" checkout -q -- Makefile
+
 # A patch that applies but does not compile, on the tree with binaries.
 break_the_build
 harness run
