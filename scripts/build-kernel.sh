@@ -61,6 +61,7 @@ configure() {
 	[ "$(cat "$LINUX_OBJ/.uintr-config" 2>/dev/null)" != "$stamp" ] || return 0
 	log "linux: generating .config (tinyconfig + $(fragments | sed "s|$HARNESS_ROOT/||; s|$LINUX_TREE_DIR/||" | tr '\n' ' '))"
 	mkdir -p "$LINUX_OBJ"
+	rm -f "$LINUX_OBJ/.uintr-config"
 	[ ! -f "$LINUX_OBJ/.config" ] || cp -p "$LINUX_OBJ/.config" "$LINUX_OBJ/.config.prev"
 	kmake -s tinyconfig >"$LINUX_OBJ/config.log" 2>&1 ||
 		die "make tinyconfig failed; see ${LINUX_OBJ#"$HARNESS_ROOT"/}/config.log"
@@ -103,11 +104,12 @@ record_kernel_id() {
 # debug kernel) to find that out.  Files that git ignores are not part
 # of it; nothing the build reads lives there.
 build_stamp() {
+	set -o errexit
 	{
 		echo "${VARIANT:-main}"
 		fixed_git -C "$LINUX_TREE_DIR" rev-parse HEAD
-		fixed_git -C "$LINUX_TREE_DIR" diff --binary HEAD
-		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-standard |
+		fixed_git -C "$LINUX_TREE_DIR" diff --binary --no-ext-diff --no-textconv HEAD
+		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-per-directory=.gitignore |
 			(cd "$LINUX_TREE_DIR" && xargs -0 -r sha256sum --)
 		cat "$LINUX_OBJ/.config" "$0"
 		gcc --version
@@ -119,7 +121,7 @@ main() {
 	[ -d "$LINUX_TREE_DIR" ] || die "build/linux does not exist; run ./harness prepare"
 	t0=$(date +%s)
 	configure
-	stamp=$(build_stamp)
+	stamp=$(build_stamp) || die "linux: cannot tell what the tree holds (git or sha256sum failed)"
 	if [ -f "$KERNEL_IMAGE" ] && [ -f "$KERNEL_IMAGE.id" ] &&
 		[ "$(cat "$LINUX_OBJ/.uintr-build" 2>/dev/null)" = "$stamp" ]; then
 		log "linux: ${KERNEL_IMAGE#"$HARNESS_ROOT"/} is up to date: nothing changed since it was built"

@@ -40,11 +40,12 @@ copy_libs() {
 # into the initramfs, and the tools.  When none of it changed, the
 # build is skipped.
 build_stamp() {
+	set -o errexit
 	{
 		echo "$TARGETS"
 		fixed_git -C "$LINUX_TREE_DIR" rev-parse HEAD
-		fixed_git -C "$LINUX_TREE_DIR" diff --binary HEAD -- tools
-		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-standard -- tools |
+		fixed_git -C "$LINUX_TREE_DIR" diff --binary --no-ext-diff --no-textconv HEAD -- tools
+		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-per-directory=.gitignore -- tools |
 			(cd "$LINUX_TREE_DIR" && xargs -0 -r sha256sum --)
 		cat "$LINUX_OBJ/.uintr-build" 2>/dev/null || echo "no kernel build stamp"
 		cat "$0" "$HARNESS_ROOT/scripts/guest-exit.c" "$HARNESS_ROOT/scripts/guest-timeout.c" \
@@ -57,7 +58,7 @@ build_stamp() {
 main() {
 	local t targets=() src=$LINUX_TREE_DIR/tools/testing/selftests stamp
 	[ -d "$LINUX_OBJ/usr/include" ] || die "no installed headers; build the kernel first"
-	stamp=$(build_stamp)
+	stamp=$(build_stamp) || die "selftests: cannot tell what the tree holds (git or sha256sum failed)"
 	if [ -f "$INITRAMFS" ] && [ -f "$SELFTESTS_DIR/targets" ] &&
 		[ "$(cat "$INITRAMFS.stamp" 2>/dev/null)" = "$stamp" ]; then
 		log "initramfs: ${INITRAMFS#"$HARNESS_ROOT"/} is up to date: nothing changed since it was built"

@@ -38,7 +38,10 @@ cache_key() {
 		sha256sum "$dir/scripts/checkpatch.pl" 2>/dev/null || true
 		fixed_git -C "$dir" rev-parse HEAD:scripts 2>/dev/null || echo "no scripts tree"
 		fixed_git -C "$dir" rev-parse HEAD:LICENSES 2>/dev/null || echo "no LICENSES tree"
-		fixed_git -C "$dir" status --porcelain -- scripts LICENSES 2>/dev/null || true
+		fixed_git -C "$dir" diff --binary --no-ext-diff --no-textconv HEAD -- scripts LICENSES \
+			2>/dev/null || true
+		fixed_git -C "$dir" ls-files -z --others --exclude-per-directory=.gitignore \
+			-- scripts LICENSES 2>/dev/null | (cd "$dir" && xargs -0 -r sha256sum --) || true
 	} | sha256sum | cut -d' ' -f1
 }
 
@@ -61,10 +64,14 @@ check() {
 			cp "$CACHE_DIR/$key.out" "$out"
 		else
 			(cd "$(tree_dir "$comp")" && perl "$tool" "$@" "$sdir/$p") >"$out" 2>&1 || rc=$?
-			# A crashed helper is not a verdict: never kept.
-			if ! grep -q '^Traceback' "$out" && mkdir -p "$CACHE_DIR"; then
-				cp "$out" "$CACHE_DIR/$key.out"
-				echo "$rc" >"$CACHE_DIR/$key.rc"
+			# Only a verdict is kept (0: clean, 1: reports), never a
+			# crashed helper or a perl that died.
+			if { [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } &&
+				! grep -q '^Traceback' "$out" && mkdir -p "$CACHE_DIR"; then
+				cp "$out" "$CACHE_DIR/$key.out.tmp"
+				mv "$CACHE_DIR/$key.out.tmp" "$CACHE_DIR/$key.out"
+				echo "$rc" >"$CACHE_DIR/$key.rc.tmp"
+				mv "$CACHE_DIR/$key.rc.tmp" "$CACHE_DIR/$key.rc"
 			fi
 		fi
 		if grep -q '^Traceback' "$out"; then

@@ -36,8 +36,19 @@ fi
 # reported in name order.
 HELPERS="common.sh fake-world.sh guest-common.sh"
 JOBS_MAX=${UINTR_HARNESS_JOBS:-2}
+case $JOBS_MAX in ''|*[!0-9]*|0) die "UINTR_HARNESS_JOBS must be a number of at least 1" ;; esac
 outs=$(mktemp -d)
 trap 'rm -rf "$out" "$outs"' EXIT
+# An interrupted suite stops its tests too: each runs in a session of its
+# own (its pid in $outs/NAME.pid), which is killed as a whole.
+stop_tests() {
+	local f
+	for f in "$outs"/*.pid; do
+		[ -f "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null || true
+	done
+	exit 130
+}
+trap stop_tests INT TERM
 # A test with the line "# harness-test: full" needs what only test-full
 # builds (the debug kernel); it runs with UINTR_HARNESS_FULL=1.
 tests=()
@@ -52,12 +63,18 @@ for t in "$HARNESS_ROOT"/tests/harness/*; do
 done
 
 # run_one TEST: run it, its output in $outs/NAME, "STATUS SECONDS" in
-# $outs/NAME.rc.
+# $outs/NAME.rc.  A test gets UINTR_HARNESS_TEST_TIMEOUT seconds (default
+# 900), and not the descriptor of the build lock.
 run_one() {
 	local t=$1 o=$outs/${1##*/} t0 rc=0
 	t0=$(date +%s)
 	# A test's own parses and boots never count in the real results.
-	env -u UINTR_RESULTS "$t" >"$o" 2>&1 </dev/null || rc=$?
+	setsid timeout -k 10 "${UINTR_HARNESS_TEST_TIMEOUT:-900}" env -u UINTR_RESULTS "$t" \
+		>"$o" 2>&1 </dev/null 9>&- &
+	echo $! >"$o.pid"
+	wait $! || rc=$?
+	rm -f "$o.pid"
+	[ $rc -ne 124 ] || echo "# timed out after ${UINTR_HARNESS_TEST_TIMEOUT:-900} s" >>"$o"
 	echo "$rc $(since "$t0")" >"$o.rc"
 }
 
