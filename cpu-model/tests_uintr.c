@@ -712,6 +712,14 @@ static void notify_source_tests(void)
 	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
 	   c.exc_after - c.exc_before, c.rr);
 
+	/* A UPID in MMIO (the local APIC's page): no locked access is possible. */
+	memset(&c, 0, sizeof(c));
+	c.upid_addr = 0xfee00000ul;		/* the local APIC page, xAPIC mode */
+	r = notify_case_run(&c, 0);
+	ok(notify_went_to_idt(&c, r), "uintr notify: a UPID in MMIO: UINV goes through the IDT, no fault",
+	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
+	   c.exc_after - c.exc_before, c.rr);
+
 	if (!((cpuid_reg(7, 0, EBX) >> 20) & 1)) {
 		ok(0, "uintr notify: SMAP", "CPUID.7.0:EBX[20] (SMAP) = 0");
 	} else {
