@@ -280,6 +280,16 @@ try_landing:
  */
 	.globl run_user, user_landing, user_trampoline
 run_user:
+	mov	%rdx, %r8		/* user RSP */
+	lea	user_trampoline(%rip), %r9
+	mov	$SEL_UCODE, %r10d
+	/* fall through */
+
+/*
+ * Enter ring 3 at r9 with CS = r10, RSP = r8 and RFLAGS = rcx; rdi and rsi
+ * reach ring 3 unchanged.  user_exit() comes back to user_landing.
+ */
+enter_user:
 	push	%rbx
 	push	%rbp
 	push	%r12
@@ -292,11 +302,10 @@ run_user:
 	mov	%rsp, %gs:PC_USER_KRSP
 	movq	$1, %gs:PC_USER_ACTIVE
 	pushq	$SEL_UDATA
-	pushq	%rdx
+	pushq	%r8
 	pushq	%rcx
-	pushq	$SEL_UCODE
-	lea	user_trampoline(%rip), %rax
-	pushq	%rax
+	pushq	%r10
+	pushq	%r9
 	iretq
 user_landing:
 	add	$8, %rsp
@@ -315,23 +324,11 @@ user_landing:
  */
 	.globl run_user_compat
 run_user_compat:
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
-	sub	$8, %rsp
-	pushfq
-	popq	%gs:PC_USER_KRFLAGS
-	mov	%rsp, %gs:PC_USER_KRSP
-	movq	$1, %gs:PC_USER_ACTIVE
-	pushq	$SEL_UDATA
-	pushq	%rdi
-	pushq	%rsi
-	pushq	$SEL_UCODE32
-	pushq	%rdx
-	iretq
+	mov	%rdi, %r8		/* user RSP */
+	mov	%rsi, %rcx		/* user RFLAGS */
+	mov	%rdx, %r9		/* entry */
+	mov	$SEL_UCODE32, %r10d
+	jmp	enter_user
 
 /*
  * Far JMP and far CALL from compatibility mode into 64-bit mode, both

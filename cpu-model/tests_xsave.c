@@ -18,6 +18,7 @@ static u64 do_xop(void *p)
 	case OP_XSAVES:  asm volatile("xsaves64 (%0)" :: "r"(x->buf), "a"(lo), "d"(hi) : "memory"); break;
 	case OP_XRSTOR:  asm volatile("xrstor64 (%0)" :: "r"(x->buf), "a"(lo), "d"(hi) : "memory"); break;
 	case OP_XRSTORS: asm volatile("xrstors64 (%0)" :: "r"(x->buf), "a"(lo), "d"(hi) : "memory"); break;
+	case OP_XSAVEOPT: asm volatile("xsaveopt64 (%0)" :: "r"(x->buf), "a"(lo), "d"(hi) : "memory"); break;
 	case OP_XSAVES_LOCK:
 		asm volatile(".byte 0xf0\n\txsaves64 (%0)" :: "r"(x->buf), "a"(lo), "d"(hi) : "memory");
 		break;
@@ -484,10 +485,6 @@ static void xsavec_tests(void)
 static u64 do_fxrstor(void *p) { asm volatile("fxrstor64 (%0)" :: "r"(p) : "memory"); return 0; }
 static u64 do_ldmxcsr(void *p) { asm volatile("ldmxcsr (%0)" :: "r"(p) : "memory"); return 0; }
 
-static u64 do_xsave_ts(void *p) { asm volatile("xsave64 (%0)" :: "r"(p), "a"(3), "d"(0) : "memory"); return 0; }
-static u64 do_xrstor_ts(void *p) { asm volatile("xrstor64 (%0)" :: "r"(p), "a"(3), "d"(0) : "memory"); return 0; }
-static u64 do_xsaveopt_ts(void *p) { asm volatile("xsaveopt64 (%0)" :: "r"(p), "a"(3), "d"(0) : "memory"); return 0; }
-
 /* The standard-form instructions: #NM, and XSTATE_BV outside XCR0. */
 static void xsave_std_more_tests(void)
 {
@@ -497,9 +494,9 @@ static void xsave_std_more_tests(void)
 	fill(b, 0, 4096);
 	xop(OP_XSAVE, b, 3);
 	write_cr0(read_cr0() | CR0_TS);
-	r1 = try_call(do_xsave_ts, b);
-	r2 = try_call(do_xrstor_ts, b);
-	r3 = try_call(do_xsaveopt_ts, b);
+	r1 = xop(OP_XSAVE, b, 3);
+	r2 = xop(OP_XRSTOR, b, 3);
+	r3 = xop(OP_XSAVEOPT, b, 3);
 	write_cr0(read_cr0() & ~CR0_TS);
 	ok(r1 == 7 && r2 == 7 && r3 == 7, "xsave/xrstor/xsaveopt: CR0.TS=1 raises #NM", "vectors %ld/%ld/%ld", r1, r2, r3);
 

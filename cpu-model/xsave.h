@@ -2,7 +2,7 @@
 /* cpu-model: XSAVE helpers shared by the XSAVE and UINTR tests. */
 #ifndef CPU_MODEL_XSAVE_H
 #define CPU_MODEL_XSAVE_H
-enum { OP_XSAVE, OP_XSAVEC, OP_XSAVES, OP_XRSTOR, OP_XRSTORS, OP_XSAVEC_LOCK, OP_XSAVES_LOCK, OP_XRSTORS_LOCK };
+enum { OP_XSAVE, OP_XSAVEC, OP_XSAVES, OP_XRSTOR, OP_XRSTORS, OP_XSAVEC_LOCK, OP_XSAVES_LOCK, OP_XRSTORS_LOCK, OP_XSAVEOPT };
 struct xop { int op; void *buf; u64 mask; };
 #define XSTATE_BV(b) (*(volatile u64 *)((u8 *)(b) + 512))
 #define XCOMP_BV(b) (*(volatile u64 *)((u8 *)(b) + 520))

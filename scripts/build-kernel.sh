@@ -108,9 +108,7 @@ build_stamp() {
 	{
 		echo "${VARIANT:-main}"
 		fixed_git -C "$LINUX_TREE_DIR" rev-parse HEAD
-		fixed_git -C "$LINUX_TREE_DIR" diff --binary --no-ext-diff --no-textconv HEAD
-		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-per-directory=.gitignore |
-			(cd "$LINUX_TREE_DIR" && xargs -0 -r sha256sum --)
+		tree_changes "$LINUX_TREE_DIR"
 		cat "$LINUX_OBJ/.config" "$0"
 		gcc --version
 	} | sha256sum | cut -d' ' -f1

@@ -44,9 +44,7 @@ build_stamp() {
 	{
 		echo "$TARGETS"
 		fixed_git -C "$LINUX_TREE_DIR" rev-parse HEAD
-		fixed_git -C "$LINUX_TREE_DIR" diff --binary --no-ext-diff --no-textconv HEAD -- tools
-		fixed_git -C "$LINUX_TREE_DIR" ls-files -z --others --exclude-per-directory=.gitignore -- tools |
-			(cd "$LINUX_TREE_DIR" && xargs -0 -r sha256sum --)
+		tree_changes "$LINUX_TREE_DIR" tools
 		cat "$LINUX_OBJ/.uintr-build" 2>/dev/null || echo "no kernel build stamp"
 		cat "$0" "$HARNESS_ROOT/scripts/guest-exit.c" "$HARNESS_ROOT/scripts/guest-timeout.c" \
 			"$HARNESS_ROOT/scripts/guest-init"

@@ -38,10 +38,7 @@ cache_key() {
 		sha256sum "$dir/scripts/checkpatch.pl" 2>/dev/null || true
 		fixed_git -C "$dir" rev-parse HEAD:scripts 2>/dev/null || echo "no scripts tree"
 		fixed_git -C "$dir" rev-parse HEAD:LICENSES 2>/dev/null || echo "no LICENSES tree"
-		fixed_git -C "$dir" diff --binary --no-ext-diff --no-textconv HEAD -- scripts LICENSES \
-			2>/dev/null || true
-		fixed_git -C "$dir" ls-files -z --others --exclude-per-directory=.gitignore \
-			-- scripts LICENSES 2>/dev/null | (cd "$dir" && xargs -0 -r sha256sum --) || true
+		tree_changes "$dir" scripts LICENSES 2>/dev/null || true
 	} | sha256sum | cut -d' ' -f1
 }
 

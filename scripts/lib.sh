@@ -44,6 +44,18 @@ fixed_git() {
 		GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null git "$@"
 }
 
+# tree_changes DIR [PATH...]: what the work tree DIR holds beyond its
+# commit, under PATHs: the uncommitted changes and the untracked files
+# (by content; files that .gitignore excludes are left out).  For the
+# stamps that decide whether a build or a check must run again.
+tree_changes() {
+	local dir=$1
+	shift
+	fixed_git -C "$dir" diff --binary --no-ext-diff --no-textconv HEAD -- "$@"
+	fixed_git -C "$dir" ls-files -z --others --exclude-per-directory=.gitignore -- "$@" |
+		(cd "$dir" && xargs -0 -r sha256sum --)
+}
+
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$HARNESS_ROOT
 export CCACHE_NOHASHDIR=true
