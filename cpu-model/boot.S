@@ -448,4 +448,24 @@ compat_testui:
 	.byte	0xf3, 0x0f, 0x01, 0xed		/* testui */
 	int3
 1:	jmp	1b
+
+/* the same for the other UINTR instructions, each followed by INT3 */
+	.globl compat_uiret, compat_clui, compat_stui, compat_senduipi
+compat_uiret:
+	.byte	0xf3, 0x0f, 0x01, 0xec		/* uiret */
+	int3
+1:	jmp	1b
+compat_clui:
+	.byte	0xf3, 0x0f, 0x01, 0xee		/* clui */
+	int3
+1:	jmp	1b
+compat_stui:
+	.byte	0xf3, 0x0f, 0x01, 0xef		/* stui */
+	int3
+1:	jmp	1b
+compat_senduipi:
+	xorl	%eax, %eax
+	.byte	0xf3, 0x0f, 0xc7, 0xf0		/* senduipi eax: UITT entry 0 */
+	int3
+1:	jmp	1b
 	.code64

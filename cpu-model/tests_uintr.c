@@ -79,10 +79,11 @@ static u64 do_send(void *p) { senduipi_rax(((struct sendarg *)p)->idx); return 0
 static long send_safe(u64 idx) { struct sendarg a = { idx }; return try_call(do_send, &a); }
 static u64 send_user(u64 idx) { struct sendarg a = { idx }; return user_call(do_send, &a); }
 
-extern char compat_testui[];
-static u64 do_compat_testui(void *p UNUSED)
+extern char compat_testui[], compat_uiret[], compat_clui[], compat_stui[], compat_senduipi[];
+/* Far jump to the 32-bit code at p (CS.L = 0, CPL 0); it ends in INT3. */
+static u64 do_compat_at(void *p)
 {
-	struct { u32 off; u16 sel; } __attribute__((packed)) fp = { (u32)(u64)compat_testui, SEL_KCODE32 };
+	struct { u32 off; u16 sel; } __attribute__((packed)) fp = { (u32)(u64)p, SEL_KCODE32 };
 	asm volatile("ljmpl *%0" :: "m"(fp) : "memory");
 	return 0;
 }
@@ -251,6 +252,21 @@ static u64 do_uiret_noncanon(void *p UNUSED)
 	return 0;
 }
 
+/* UIRET at CPL 3 with RSP on a not-present page: its first pop faults. */
+extern char uiret_unmapped_insn[];
+static u64 do_uiret_unmapped(void *p UNUSED)
+{
+	asm volatile(
+		"mov %%rsp, %%r8\n\t"
+		"mov %[sp], %%rsp\n\t"
+		".globl uiret_unmapped_insn\n"
+		"uiret_unmapped_insn:\n\t"
+		UIRET_BYTES
+		"mov %%r8, %%rsp\n\t"
+		:: [sp] "r"(UNMAPPED) : "r8", "memory");
+	return 0;
+}
+
 #define ARITH	0x8d5ul		/* CF PF AF ZF SF OF */
 #define UIRET_MASK 0x254dd5ul
 
@@ -299,9 +315,29 @@ static void insn_tests(void)
 		ok(r1 == 6 && r2 == 6 && r3 == 6 && uif == 0 && upid[0].pir == 0,
 		   "uintr insn: LOCK prefix raises #UD (STUI, TESTUI, SENDUIPI)",
 		   "STUI %ld (UIF %d) TESTUI %ld SENDUIPI %ld (pir %lx)", r1, uif, r2, r3, upid[0].pir);
-		long r4 = try_call(do_compat_testui, NULL);
+		long r4 = try_call(do_compat_at, compat_testui);
 		ok(r4 == 6, "uintr insn: TESTUI raises #UD in compatibility mode (CPL 0, CS.L=0)",
 		   "vector %ld (3 = TESTUI executed)", r4);
+	}
+	{
+		/*
+		 * The other four are 64-bit-mode only too.  Each probe ends in
+		 * INT3, so vector 3 means the instruction executed; UIF and
+		 * the PIR show that it had no effect either.
+		 */
+		setup_self_uitt(1, 1);
+		stui();
+		long r1 = try_call(do_compat_at, compat_clui);
+		int uif1 = testui();
+		clui();
+		long r2 = try_call(do_compat_at, compat_stui);
+		int uif2 = testui();
+		long r3 = try_call(do_compat_at, compat_senduipi);
+		long r4 = try_call(do_compat_at, compat_uiret);
+		ok(r1 == 6 && uif1 == 1 && r2 == 6 && uif2 == 0 && r3 == 6 && upid[0].pir == 0 && r4 == 6,
+		   "uintr insn: UIRET, CLUI, STUI and SENDUIPI raise #UD in compatibility mode",
+		   "CLUI %ld (UIF %d) STUI %ld (UIF %d) SENDUIPI %ld (pir %lx) UIRET %ld",
+		   r1, uif1, r2, uif2, r3, upid[0].pir, r4);
 	}
 	{
 		u64 in = 0x2 | ARITH | BIT(10);
@@ -373,6 +409,23 @@ static void insn_tests(void)
 	{
 		long r = try_call(do_uiret_noncanon, NULL);
 		ok(fault_is(r, 13, 0), "uintr insn: UIRET to a non-canonical RIP raises #GP(0)", "vector %ld", r);
+	}
+	{
+		/*
+		 * The frame is read before anything is loaded: a #PF on the
+		 * first pop reports the UIRET itself, with RSP and UIF as
+		 * they were.
+		 */
+		struct percpu *pc = &percpu[0];
+
+		clui();
+		u64 ur = user_call(do_uiret_unmapped, NULL);
+		int uif = testui();
+		ok(ur == (USER_FAULT | 14) && pc->last_cr2 == UNMAPPED && (pc->last_err & 7) == 4 &&
+		   pc->last_rip == (u64)uiret_unmapped_insn && pc->last_rsp == UNMAPPED && uif == 0,
+		   "uintr insn: UIRET at CPL 3 with its frame not present: #PF (read, U/S=1) at the UIRET, RSP and UIF kept",
+		   "ret %lx cr2 %lx err %lx rip %lx (UIRET at %lx) rsp %lx UIF %d",
+		   ur, pc->last_cr2, pc->last_err, pc->last_rip, (u64)uiret_unmapped_insn, pc->last_rsp, uif);
 	}
 	{
 		setup_self_uitt(4, 1);
