@@ -132,7 +132,8 @@ ap_stack_ptr:	.quad 0
 /*
  * Page tables: 0-1 GiB identity, user-accessible (2 MiB pages);
  * 1-2 GiB supervisor-only alias of 0-1 GiB; 2-3 GiB not present;
- * 3-4 GiB identity, uncached (LAPIC etc.), user-accessible.
+ * 3-4 GiB identity, uncached (LAPIC etc.), user-accessible;
+ * 4-5 GiB supervisor-only, read-only alias of 0-1 GiB (one 1 GiB page).
  */
 	.align 4096
 	.globl pml4
@@ -144,7 +145,8 @@ pdpt:
 	.quad	pd0 + 0x003
 	.quad	0
 	.quad	pd3 + 0x007
-	.fill	508, 8, 0
+	.quad	0x081				/* P, PS: no R/W, no U/S */
+	.fill	507, 8, 0
 pd0:
 	.set	i, 0
 	.rept	512

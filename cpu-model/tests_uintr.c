@@ -10,6 +10,7 @@
 #define NV_PLAIN	0x41	/* a notification vector that is not UINV */
 #define UNMAPPED	0x80000000ul	/* 2-3 GiB is not present */
 #define SUPER_ALIAS	0x40000000ul	/* 1-2 GiB: supervisor-only alias of 0-1 GiB */
+#define RO_ALIAS	0x100000000ul	/* 4-5 GiB: read-only supervisor alias of 0-1 GiB */
 
 static struct upid upid[4];
 static struct uitte uitt[3][64];
@@ -765,6 +766,14 @@ static void notify_source_tests(void)
 	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
 	   c.exc_after - c.exc_before, c.rr);
 
+	/* A read-only UPID: processing would write it. */
+	memset(&c, 0, sizeof(c));
+	c.upid_addr = RO_ALIAS + (u64)&upid[0];
+	r = notify_case_run(&c, 0);
+	ok(notify_went_to_idt(&c, r), "uintr notify: a UPID on a read-only page: UINV goes through the IDT, no fault",
+	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
+	   c.exc_after - c.exc_before, c.rr);
+
 	/* A UPID in MMIO (the local APIC's page): no locked access is possible. */
 	memset(&c, 0, sizeof(c));
 	c.upid_addr = 0xfee00000ul;		/* the local APIC page, xAPIC mode */
@@ -1325,6 +1334,25 @@ static void bad_uitt_tests(void)
 		ok(r == 14 && cr2 == UNMAPPED + 0x40 && ur == (USER_FAULT | 14) && cr2u == UNMAPPED + 0x40 && !(erru & 4),
 		   "uintr #PF: unmapped UPID (CPL 0 and CPL 3; supervisor access)",
 		   "CPL0 vec %ld cr2 %lx err %lx; CPL3 ret %lx cr2 %lx err %lx", r, cr2, err, ur, cr2u, erru);
+	}
+	{
+		/*
+		 * The UPID update is a locked read-modify-write: a read-only
+		 * UPID faults as a write (CR0.WP = 1), and is left as it was.
+		 */
+		u64 ctl = u->ctl, pir = u->pir;
+
+		t[0].upid = RO_ALIAS + (u64)u;
+		long r = send_safe(0);
+		u64 cr2 = percpu[0].last_cr2, err = percpu[0].last_err;
+		u64 ur = send_user(0);
+		u64 cr2u = percpu[0].last_cr2, erru = percpu[0].last_err;
+		t[0].upid = (u64)u;
+		ok(r == 14 && cr2 == RO_ALIAS + (u64)u && (err & 7) == 3 && ur == (USER_FAULT | 14) &&
+		   cr2u == RO_ALIAS + (u64)u && (erru & 7) == 3 && u->ctl == ctl && u->pir == pir,
+		   "uintr #PF: read-only UPID (CPL 0 and CPL 3; a supervisor write, P=1 W=1 U/S=0; UPID unchanged)",
+		   "CPL0 vec %ld cr2 %lx err %lx; CPL3 ret %lx cr2 %lx err %lx; ctl %lx pir %lx (were %lx %lx)",
+		   r, cr2, err, ur, cr2u, erru, u->ctl, u->pir, ctl, pir);
 	}
 	uintr_disable_all();
 }
