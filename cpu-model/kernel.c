@@ -310,11 +310,32 @@ static volatile ufn_t ap_fn;
 static void *volatile ap_arg;
 static volatile u64 ap_req, ap_ack, ap_ret;
 
+volatile struct ap_start_state ap_start;
+
+/* Record the UINTR state and IA32_XSS that the AP starts with. */
+static void ap_record_start(void)
+{
+	u64 cr4 = read_cr4();
+
+	if ((cpuid_reg(7, 0, EDX) >> 5) & 1) {
+		for (int i = 0; i < 6; i++)
+			ap_start.uintr[i] = rdmsr(MSR_UINTR_RR + i);
+		write_cr4(cr4 | CR4_UINTR);
+		ap_start.uif = testui();
+		write_cr4(cr4);
+	}
+	if ((cpuid_reg(0xd, 1, EAX) >> 3) & 1)
+		ap_start.xss = rdmsr(MSR_XSS);
+	__atomic_store_n(&ap_start.starts, ap_start.starts + 1, __ATOMIC_RELEASE);
+}
+
 void ap_main(void)
 {
 	cpu_init(1);
+	ap_record_start();
+	/* after an INIT, the requests made so far are done */
+	u64 seen = __atomic_load_n(&ap_req, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&ap_online, 1, __ATOMIC_RELEASE);
-	u64 seen = 0;
 	for (;;) {
 		while (__atomic_load_n(&ap_req, __ATOMIC_ACQUIRE) == seen)
 			cpu_relax();
@@ -444,6 +465,24 @@ static u64 ap_irq_receiver(void *p)
 	return user_call(ufn_wait_irq, p);
 }
 static u64 ap_apic_mode(void *p) { apic_set_mode((int)(u64)p); return percpu[1].apic_id; }
+
+/*
+ * INIT-SIPI-SIPI the AP again, while it is idle, and give it back the
+ * APIC mode it had.  Returns 0 if it did not come back.
+ */
+int ap_reinit(void)
+{
+	int x2 = percpu[1].x2apic;
+
+	__atomic_store_n(&ap_online, 0, __ATOMIC_RELEASE);
+	start_ap();
+	if (!__atomic_load_n(&ap_online, __ATOMIC_ACQUIRE))
+		return 0;
+	if (!x2)
+		return 1;
+	ap_run(ap_apic_mode, (void *)1ul);
+	return ap_wait(1000, NULL);
+}
 
 extern char compat_testui[];
 static u64 do_compat_int3(void *p UNUSED)

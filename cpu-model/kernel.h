@@ -204,6 +204,15 @@ void puts_raw(const char *s);
 /* kernel.c */
 extern struct percpu percpu[2];
 extern int ap_online;
+/* What the AP found each time it started: RESET and INIT leave it zero. */
+struct ap_start_state {
+	u64 starts;
+	u64 uintr[6];		/* IA32_UINTR_RR .. IA32_UINTR_TT */
+	u64 xss;
+	int uif;
+};
+extern volatile struct ap_start_state ap_start;
+int ap_reinit(void);
 extern u64 tsc_khz;
 extern char cmdline[256];
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

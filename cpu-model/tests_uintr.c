@@ -1698,6 +1698,60 @@ static void xsaves_uintr_more_tests(void)
 	xrestore_defaults();
 }
 
+/* On the AP: give every UINTR register, UIF and IA32_XSS a non-zero value. */
+static u64 ap_dirty_uintr(void *p UNUSED)
+{
+	static const u64 val[6] = {
+		BIT(3), 0x00007fffdeadbee0ul, 0x100, ((u64)UINV << 32) | 7,
+		0x0000123456789ac0ul, 0xffff876543210ab1ul,
+	};
+	u64 set = 0;
+
+	cr4_uintr(1);
+	for (int i = 0; i < 6; i++) {
+		wrmsr(MSR_UINTR_RR + i, val[i]);
+		set |= (u64)(rdmsr(MSR_UINTR_RR + i) == val[i]) << i;
+	}
+	stui();		/* UIRR != 0 and UIF = 1, but CPL 0: no delivery */
+	set |= (u64)testui() << 6;
+	if (have_xsaves()) {
+		wrmsr(MSR_XSS, BIT(14));
+		set |= (u64)(rdmsr(MSR_XSS) == BIT(14)) << 7;
+	} else {
+		set |= BIT(7);
+	}
+	return set;
+}
+
+/*
+ * INIT (which QEMU implements as RESET plus the state that INIT keeps)
+ * zeroes the UINTR registers, UIF and IA32_XSS: the AP records them when
+ * it starts again.
+ */
+static void init_test(void)
+{
+	const char *t = "uintr init: INIT zeroes UIRR, UIHANDLER, UISTACKADJUST, MISC, PD, TT, UIF and IA32_XSS";
+	u64 set = 0, starts = ap_start.starts;
+
+	if (!ap_online) {
+		ok(0, t, "second vCPU not online");
+		return;
+	}
+	ap_run(ap_dirty_uintr, NULL);
+	if (!ap_wait(1000, &set) || set != 0xff) {
+		ok(0, t, "could not set the AP's state (mask %lx)", set);
+		return;
+	}
+	int back = ap_reinit();
+	u64 nz = 0;
+	for (int i = 0; i < 6; i++)
+		nz |= ap_start.uintr[i];
+	ok(back && ap_start.starts == starts + 1 && !nz && !ap_start.uif && !ap_start.xss, t,
+	   "AP back %d, starts %lu -> %lu; RR %lx HANDLER %lx STACKADJUST %lx MISC %lx PD %lx TT %lx UIF %d XSS %lx",
+	   back, starts, ap_start.starts, ap_start.uintr[0], ap_start.uintr[1], ap_start.uintr[2],
+	   ap_start.uintr[3], ap_start.uintr[4], ap_start.uintr[5], ap_start.uif, ap_start.xss);
+}
+
 void uintr_tests(void)
 {
 	if (!have_uintr()) {
@@ -1729,6 +1783,7 @@ void uintr_tests(void)
 	cross_tests();
 	hlt_test();
 	hlt_burst_test();
+	init_test();
 }
 
 /* ------------------------------------------------------------------ */
