@@ -91,6 +91,26 @@ static u64 do_compat_at(void *p)
 static u64 do_lock_stui(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" STUI_BYTES ::: "memory"); return 0; }
 static u64 do_lock_testui(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" TESTUI_BYTES ::: "memory", "cc"); return 0; }
 static u64 do_lock_send(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" SENDUIPI_RAX :: "a"(0ul) : "memory"); return 0; }
+/*
+ * The README's prefix choices: with 66, or with F2 as the last of F2/F3,
+ * F3 0F 01 EC-EF is #UD; F2 before the F3 does not count.
+ */
+static u64 do_66_testui(void *p UNUSED) { asm volatile(".byte 0x66\n\t" TESTUI_BYTES ::: "memory", "cc"); return 0; }
+static u64 do_66_clui(void *p UNUSED) { asm volatile(".byte 0x66\n\t" CLUI_BYTES ::: "memory"); return 0; }
+static u64 do_66_stui(void *p UNUSED) { asm volatile(".byte 0x66\n\t" STUI_BYTES ::: "memory"); return 0; }
+static u64 do_f2_testui(void *p UNUSED) { asm volatile(".byte 0xf3,0xf2,0x0f,0x01,0xed" ::: "memory", "cc"); return 0; }
+static u64 do_f2_clui(void *p UNUSED) { asm volatile(".byte 0xf3,0xf2,0x0f,0x01,0xee" ::: "memory"); return 0; }
+static u64 do_f2_stui(void *p UNUSED) { asm volatile(".byte 0xf3,0xf2,0x0f,0x01,0xef" ::: "memory"); return 0; }
+static u64 do_f2f3_clui(void *p UNUSED) { asm volatile(".byte 0xf2\n\t" CLUI_BYTES ::: "memory"); return 0; }
+/* ... while SENDUIPI ignores 66, and takes REX.B: F3 41 0F C7 F0 is SENDUIPI R8. */
+static u64 do_66_send(void *p) { asm volatile(".byte 0x66\n\t" SENDUIPI_RAX :: "a"((u64)p) : "memory"); return 0; }
+static u64 do_send_r8(void *p)
+{
+	register u64 r8 asm("r8") = (u64)p;
+
+	asm volatile(".byte 0xf3,0x41,0x0f,0xc7,0xf0" :: "r"(r8), "a"(0ul) : "memory");
+	return 0;
+}
 static u64 do_user_rdmsr(void *p) { u32 lo, hi; asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"((u32)(u64)p)); return 0; }
 static u64 do_user_wrmsr0(void *p) { asm volatile("wrmsr" :: "a"(0), "d"(0), "c"((u32)(u64)p)); return 0; }
 static u64 do_set_cr4_uintr(void *p UNUSED) { write_cr4(read_cr4() | CR4_UINTR); return 0; }
@@ -316,6 +336,42 @@ static void insn_tests(void)
 		ok(r1 == 6 && r2 == 6 && r3 == 6 && uif == 0 && upid[0].pir == 0,
 		   "uintr insn: LOCK prefix raises #UD (STUI, TESTUI, SENDUIPI)",
 		   "STUI %ld (UIF %d) TESTUI %ld SENDUIPI %ld (pir %lx)", r1, uif, r2, r3, upid[0].pir);
+		struct { ufn_t fn; const char *name; int uif; long vec; } pf[] = {
+			{ do_66_testui, "66 TESTUI", 0, 6 }, { do_66_clui, "66 CLUI", 1, 6 },
+			{ do_66_stui, "66 STUI", 0, 6 }, { do_f2_testui, "F3 F2 TESTUI", 0, 6 },
+			{ do_f2_clui, "F3 F2 CLUI", 1, 6 }, { do_f2_stui, "F3 F2 STUI", 0, 6 },
+			{ do_f2f3_clui, "F2 F3 CLUI", 0, -1 },
+		};
+		char det[200] = "";
+		int bad = 0;
+		for (unsigned i = 0; i < ARRAY_SIZE(pf); i++) {
+			int uif0 = pf[i].vec == 6 ? pf[i].uif : 1;
+
+			if (uif0)
+				stui();
+			else
+				clui();
+			long r = try_call(pf[i].fn, NULL);
+			int uif = testui();
+			if (r != pf[i].vec || uif != pf[i].uif) {
+				bad = 1;
+				snprintf(det + strlen(det), sizeof(det) - strlen(det), "%s: vector %ld UIF %d; ",
+					 pf[i].name, r, uif);
+			}
+		}
+		clui();
+		ok(!bad, "uintr insn: 66, or F2 after the F3, makes TESTUI, CLUI and STUI #UD, UIF unchanged; F2 before F3 does not (README choice)",
+		   "%s", det);
+		setup_self_uitt(4, 1);
+		long s1 = try_call(do_66_send, (void *)1ul);
+		u64 pir1 = upid[0].pir;
+		upid[0].pir = 0;
+		long s2 = try_call(do_send_r8, (void *)3ul);
+		u64 pir2 = upid[0].pir;
+		upid[0].pir = 0;
+		ok(s1 < 0 && pir1 == BIT(11) && s2 < 0 && pir2 == BIT(13),
+		   "uintr insn: SENDUIPI ignores a 66 prefix; REX.B selects R8-R15 (README choice)",
+		   "66: fault %ld pir %lx; REX.B with R8=3, RAX=0: fault %ld pir %lx", s1, pir1, s2, pir2);
 		long r4 = try_call(do_compat_at, compat_testui);
 		ok(r4 == 6, "uintr insn: TESTUI raises #UD in compatibility mode (CPL 0, CS.L=0)",
 		   "vector %ld (3 = TESTUI executed)", r4);
