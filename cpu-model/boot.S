@@ -133,7 +133,8 @@ ap_stack_ptr:	.quad 0
  * Page tables: 0-1 GiB identity, user-accessible (2 MiB pages);
  * 1-2 GiB supervisor-only alias of 0-1 GiB; 2-3 GiB not present;
  * 3-4 GiB identity, uncached (LAPIC etc.), user-accessible;
- * 4-5 GiB supervisor-only, read-only alias of 0-1 GiB (one 1 GiB page).
+ * 4-5 GiB supervisor-only, read-only alias of 0-1 GiB (one 1 GiB page);
+ * 5-6 GiB pd5, empty: the tests map a window of their own there.
  */
 	.align 4096
 	.globl pml4
@@ -146,7 +147,8 @@ pdpt:
 	.quad	0
 	.quad	pd3 + 0x007
 	.quad	0x081				/* P, PS: no R/W, no U/S */
-	.fill	507, 8, 0
+	.quad	pd5 + 0x003
+	.fill	506, 8, 0
 pd0:
 	.set	i, 0
 	.rept	512
@@ -159,6 +161,9 @@ pd3:
 	.quad	(0xC0000000 + (i << 21)) | 0x9F
 	.set	i, i + 1
 	.endr
+	.globl	pd5
+pd5:
+	.fill	512, 8, 0
 
 	.bss
 	.align 4096

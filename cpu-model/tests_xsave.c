@@ -756,6 +756,92 @@ static void xsaves_tests(void)
 	}
 }
 
+/*
+ * A 2 MiB window of RAM at 5 GiB, followed by a page that is not present:
+ * an area that ends in the window's last bytes has its tail in the hole.
+ */
+extern u64 pd5[512];
+static u8 xwin[2ul << 20] __attribute__((aligned(2ul << 20)));
+#define WIN_VA	0x140000000ul
+#define WIN_END	(WIN_VA + sizeof(xwin))
+
+static void map_window(int on)
+{
+	pd5[0] = on ? (u64)xwin | 0x83 : 0;	/* P, R/W, PS; supervisor */
+	pd5[1] = 0;
+	asm volatile("mov %%cr3, %%rax\n\tmov %%rax, %%cr3" ::: "rax", "memory");
+}
+
+/*
+ * A #PF partway through the area: the fault names the first byte of the
+ * hole, and (the model's choice: the whole area is probed before anything
+ * changes) neither memory nor registers are changed.
+ */
+static void partway_tests(void)
+{
+	struct percpu *pc = &percpu[0];
+	u8 *va = (u8 *)(WIN_END - 576), *pa = xwin + sizeof(xwin) - 576;
+	u64 x[2];
+	long r;
+
+	if (!have_avx()) {
+		skip("xsave: #PF partway through the area", "no AVX");
+		return;
+	}
+	map_window(1);
+	xsetbv(0, xcr0_default());
+
+	/* XSAVE: x87 and SSE fit, AVX (at 576) is in the hole. */
+	set_xmm0(0x1111, 0x2222);
+	fill(pa, 0xa5, 576);
+	r = xop(OP_XSAVE, va, 7);
+	ok(r == 14 && pc->last_cr2 == WIN_END && (pc->last_err & 7) == 2 && all_bytes(pa, 0xa5, 576),
+	   "xsave: #PF partway through the area (AVX on a not-present page): CR2 = its first byte, a write, nothing written",
+	   "vector %ld cr2 %lx (hole at %lx) err %lx; area %s", r, pc->last_cr2, WIN_END, pc->last_err,
+	   all_bytes(pa, 0xa5, 576) ? "untouched" : "written");
+
+	/* XRSTOR: an image that sets XMM0 = 3:4, with AVX in the hole. */
+	fill(xbuf[0], 0, 1024);
+	r = xop(OP_XSAVE, xbuf[0], 7);
+	((u64 *)(xbuf[0] + 160))[0] = 3;
+	((u64 *)(xbuf[0] + 160))[1] = 4;
+	XSTATE_BV(xbuf[0]) = 7;
+	memcpy(pa, xbuf[0], 576);
+	r = xop(OP_XRSTOR, va, 7);
+	get_xmm0(x);
+	ok(r == 14 && pc->last_cr2 == WIN_END && (pc->last_err & 7) == 0 && x[0] == 0x1111 && x[1] == 0x2222,
+	   "xrstor: #PF partway through the area (AVX on a not-present page): CR2 = its first byte, a read, XMM0 kept",
+	   "vector %ld cr2 %lx (hole at %lx) err %lx; XMM0 %lx:%lx", r, pc->last_cr2, WIN_END, pc->last_err,
+	   x[1], x[0]);
+
+	/*
+	 * XSAVES of the UINTR component into the hole: the component is not
+	 * saved, so UINV, which XSAVES clears after saving it, stays.
+	 */
+	if (xss14_usable() && ((cpuid_reg(7, 0, EDX) >> 5) & 1)) {
+		const u64 misc = (0xecul << 32) | 3;
+
+		wrmsr(MSR_XSS, BIT(14));
+		wrmsr(MSR_UINTR_HANDLER, 0x1000);
+		wrmsr(MSR_UINTR_MISC, misc);
+		u64 off = comp_offset(BIT(14), 14);
+		u8 *sva = (u8 *)(WIN_END - off), *spa = xwin + sizeof(xwin) - off;
+		fill(spa, 0xa5, off);
+		r = xop(OP_XSAVES, sva, 3 | BIT(14));
+		u64 m = rdmsr(MSR_UINTR_MISC);
+		wrmsr(MSR_UINTR_MISC, 0);
+		wrmsr(MSR_UINTR_HANDLER, 0);
+		wrmsr(MSR_XSS, 0);
+		ok(r == 14 && pc->last_cr2 == WIN_END && (pc->last_err & 7) == 2 && m == misc && all_bytes(spa, 0xa5, off),
+		   "xsaves: #PF with the UINTR component on a not-present page: nothing written, UINV not cleared",
+		   "vector %ld cr2 %lx (hole at %lx) err %lx; MISC %lx (was %lx); area %s", r, pc->last_cr2, WIN_END,
+		   pc->last_err, m, misc, all_bytes(spa, 0xa5, off) ? "untouched" : "written");
+	} else {
+		skip("xsaves: #PF with the UINTR component on a not-present page", "no IA32_XSS[14]");
+	}
+	map_window(0);
+}
+
 void xsave_tests(void)
 {
 	if (!((cpuid_reg(1, 0, ECX) >> 26) & 1)) {
@@ -777,6 +863,7 @@ void xsave_tests(void)
 	xrstor_std_tests();
 	xsave_std_more_tests();
 	xsaves_tests();
+	partway_tests();
 	xrestore_defaults();
 }
 
