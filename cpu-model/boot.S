@@ -459,8 +459,16 @@ compat_testui:
 /* the same for the other UINTR instructions, each followed by INT3 */
 	.globl compat_uiret, compat_clui, compat_stui, compat_senduipi
 compat_uiret:
+	/* a frame (RIP, RFLAGS, RSP) that an executed UIRET would return to the INT3 */
+	movl	%esp, %eax
+	pushl	$0
+	pushl	%eax
+	pushl	$0
+	pushl	$2
+	pushl	$0
+	pushl	$2f
 	.byte	0xf3, 0x0f, 0x01, 0xec		/* uiret */
-	int3
+2:	int3
 1:	jmp	1b
 compat_clui:
 	.byte	0xf3, 0x0f, 0x01, 0xee		/* clui */

@@ -440,6 +440,11 @@ static void parse_cmdline(void)
 static u64 do_ud2(void *p UNUSED) { asm volatile("ud2"); return 0; }
 static u64 do_noncanon(void *p UNUSED) { return *(volatile u64 *)0x8000000000000000ul; }
 static u64 do_unmapped(void *p UNUSED) { return *(volatile u64 *)0x80000010ul; }
+/* The read-only alias at 4-5 GiB of a word in 0-1 GiB */
+#define RO_ALIAS_OF(p)	((volatile u64 *)(0x100000000ul + (u64)(p)))
+static volatile u64 ro_probe_word;
+static u64 do_ro_read(void *p UNUSED) { return *RO_ALIAS_OF(&ro_probe_word); }
+static u64 do_ro_write(void *p UNUSED) { *RO_ALIAS_OF(&ro_probe_word) = 2; return 0; }
 static u64 do_cli(void *p UNUSED) { asm volatile("cli"); return 0; }
 static u64 ufn_value(void *p) { return (u64)p + 1; }
 static u64 ufn_tf(void *p UNUSED)
@@ -507,6 +512,17 @@ static void framework_tests(void)
 	ok(r1 == 6 && r2 == 13 && e2 == 0 && r3 == 14 && e3 == 0 && cr2 == 0x80000010ul,
 	   "framework: CPL-0 exceptions caught with vector, error code and CR2",
 	   "ud2 %ld; non-canonical %ld err %lx; unmapped %ld err %lx cr2 %lx", r1, r2, e2, r3, e3, cr2);
+	ro_probe_word = 0x5a5a;
+	u64 v = do_ro_read(NULL);
+	long w0 = try_call(do_ro_write, NULL);
+	u64 ew0 = pc->last_err, cw0 = pc->last_cr2;
+	u64 r3u = user_call(do_ro_read, NULL);
+	u64 er3 = pc->last_err;
+	ok(v == 0x5a5a && w0 == 14 && ew0 == 3 && cw0 == (u64)RO_ALIAS_OF(&ro_probe_word) &&
+	   r3u == (USER_FAULT | 14) && er3 == 5 && ro_probe_word == 0x5a5a,
+	   "framework: the 4-5 GiB alias reads at CPL 0, faults on a CPL-0 write (P W) and a CPL-3 read (P U)",
+	   "read %lx; write vector %ld err %lx cr2 %lx; CPL-3 read %lx err %lx; word %lx",
+	   v, w0, ew0, cw0, r3u, er3, ro_probe_word);
 	pc->db_n = 0;
 	pc->db_hook = 1;
 	u64 ut = user_call(ufn_tf, NULL);

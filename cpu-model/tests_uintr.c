@@ -273,18 +273,22 @@ static u64 do_uiret_noncanon(void *p UNUSED)
 	return 0;
 }
 
-/* UIRET at CPL 3 with RSP on a not-present page: its first pop faults. */
-extern char uiret_unmapped_insn[];
-static u64 do_uiret_unmapped(void *p UNUSED)
+/*
+ * UIRET at CPL 3 with RSP at p: a frame on a not-present page faults on
+ * its first pop; one that ends on a supervisor page (0x3ffffff0: RIP and
+ * RFLAGS user-accessible, RSP at 0x40000000) on its last.
+ */
+extern char uiret_pf_insn[];
+static u64 do_uiret_pf(void *p)
 {
 	asm volatile(
 		"mov %%rsp, %%r8\n\t"
 		"mov %[sp], %%rsp\n\t"
-		".globl uiret_unmapped_insn\n"
-		"uiret_unmapped_insn:\n\t"
+		".globl uiret_pf_insn\n"
+		"uiret_pf_insn:\n\t"
 		UIRET_BYTES
 		"mov %%r8, %%rsp\n\t"
-		:: [sp] "r"(UNMAPPED) : "r8", "memory");
+		:: [sp] "r"(p) : "r8", "memory");
 	return 0;
 }
 
@@ -369,9 +373,12 @@ static void insn_tests(void)
 		long s2 = try_call(do_send_r8, (void *)3ul);
 		u64 pir2 = upid[0].pir;
 		upid[0].pir = 0;
-		ok(s1 < 0 && pir1 == BIT(11) && s2 < 0 && pir2 == BIT(13),
-		   "uintr insn: SENDUIPI ignores a 66 prefix; REX.B selects R8-R15 (README choice)",
-		   "66: fault %ld pir %lx; REX.B with R8=3, RAX=0: fault %ld pir %lx", s1, pir1, s2, pir2);
+		long s3 = try_call(do_66_send, (void *)((1ul << 32) | 1));
+		u64 pir3 = upid[0].pir;
+		ok(s1 < 0 && pir1 == BIT(11) && s2 < 0 && pir2 == BIT(13) && fault_is(s3, 13, 0) && pir3 == 0,
+		   "uintr insn: SENDUIPI ignores a 66 prefix (the index stays 64-bit); REX.B selects R8-R15 (README choice)",
+		   "66: fault %ld pir %lx, index 2^32+1: vector %ld pir %lx; REX.B with R8=3, RAX=0: fault %ld pir %lx",
+		   s1, pir1, s3, pir3, s2, pir2);
 		long r4 = try_call(do_compat_at, compat_testui);
 		ok(r4 == 6, "uintr insn: TESTUI raises #UD in compatibility mode (CPL 0, CS.L=0)",
 		   "vector %ld (3 = TESTUI executed)", r4);
@@ -469,20 +476,29 @@ static void insn_tests(void)
 	}
 	{
 		/*
-		 * The frame is read before anything is loaded: a #PF on the
-		 * first pop reports the UIRET itself, with RSP and UIF as
-		 * they were.
+		 * A #PF on any pop reports the UIRET itself, with RSP and
+		 * UIF as they were: with the last pop faulting, nothing that
+		 * the first two read has been loaded.
 		 */
+		static const struct { u64 sp, cr2, err; const char *name; } c[] = {
+			{ UNMAPPED, UNMAPPED, 4, "its frame not present: #PF (read, U/S=1)" },
+			{ SUPER_ALIAS - 16, SUPER_ALIAS, 5,
+			  "the RSP slot on a supervisor page: #PF (read, P=1 U/S=1) on the last pop" },
+		};
 		struct percpu *pc = &percpu[0];
+		char desc[160];
 
-		clui();
-		u64 ur = user_call(do_uiret_unmapped, NULL);
-		int uif = testui();
-		ok(ur == (USER_FAULT | 14) && pc->last_cr2 == UNMAPPED && (pc->last_err & 7) == 4 &&
-		   pc->last_rip == (u64)uiret_unmapped_insn && pc->last_rsp == UNMAPPED && uif == 0,
-		   "uintr insn: UIRET at CPL 3 with its frame not present: #PF (read, U/S=1) at the UIRET, RSP and UIF kept",
-		   "ret %lx cr2 %lx err %lx rip %lx (UIRET at %lx) rsp %lx UIF %d",
-		   ur, pc->last_cr2, pc->last_err, pc->last_rip, (u64)uiret_unmapped_insn, pc->last_rsp, uif);
+		for (unsigned i = 0; i < ARRAY_SIZE(c); i++) {
+			clui();
+			u64 ur = user_call(do_uiret_pf, (void *)c[i].sp);
+			int uif = testui();
+			snprintf(desc, sizeof(desc), "uintr insn: UIRET at CPL 3 with %s at the UIRET, RSP and UIF kept",
+				 c[i].name);
+			ok(ur == (USER_FAULT | 14) && pc->last_cr2 == c[i].cr2 && pc->last_err == c[i].err &&
+			   pc->last_rip == (u64)uiret_pf_insn && pc->last_rsp == c[i].sp && uif == 0, desc,
+			   "ret %lx cr2 %lx err %lx rip %lx (UIRET at %lx) rsp %lx UIF %d",
+			   ur, pc->last_cr2, pc->last_err, pc->last_rip, (u64)uiret_pf_insn, pc->last_rsp, uif);
+		}
 	}
 	{
 		setup_self_uitt(4, 1);
@@ -1396,16 +1412,19 @@ static void bad_uitt_tests(void)
 		 * The UPID update is a locked read-modify-write: a read-only
 		 * UPID faults as a write (CR0.WP = 1), and is left as it was.
 		 */
-		u64 ctl = u->ctl, pir = u->pir;
+		u64 ctl, pir;
 
+		u->pir = 0;
+		ctl = u->ctl;
+		pir = u->pir;
 		t[0].upid = RO_ALIAS + (u64)u;
 		long r = send_safe(0);
 		u64 cr2 = percpu[0].last_cr2, err = percpu[0].last_err;
 		u64 ur = send_user(0);
 		u64 cr2u = percpu[0].last_cr2, erru = percpu[0].last_err;
 		t[0].upid = (u64)u;
-		ok(r == 14 && cr2 == RO_ALIAS + (u64)u && (err & 7) == 3 && ur == (USER_FAULT | 14) &&
-		   cr2u == RO_ALIAS + (u64)u && (erru & 7) == 3 && u->ctl == ctl && u->pir == pir,
+		ok(r == 14 && cr2 == RO_ALIAS + (u64)u && err == 3 && ur == (USER_FAULT | 14) &&
+		   cr2u == RO_ALIAS + (u64)u && erru == 3 && u->ctl == ctl && u->pir == pir,
 		   "uintr #PF: read-only UPID (CPL 0 and CPL 3; a supervisor write, P=1 W=1 U/S=0; UPID unchanged)",
 		   "CPL0 vec %ld cr2 %lx err %lx; CPL3 ret %lx cr2 %lx err %lx; ctl %lx pir %lx (were %lx %lx)",
 		   r, cr2, err, ur, cr2u, erru, u->ctl, u->pir, ctl, pir);
@@ -1770,7 +1789,7 @@ static u64 ap_dirty_uintr(void *p UNUSED)
 	}
 	stui();		/* UIRR != 0 and UIF = 1, but CPL 0: no delivery */
 	set |= (u64)testui() << 6;
-	if (have_xsaves()) {
+	if (have_xsaves() && (xss_supported() & BIT(14))) {
 		wrmsr(MSR_XSS, BIT(14));
 		set |= (u64)(rdmsr(MSR_XSS) == BIT(14)) << 7;
 	} else {

@@ -4,8 +4,8 @@
 # none has, pass harness.cpuflags's checks; and a #GP in user mode is the
 # business of the test that caused it: the kernel's "traps: prog[pid]
 # general protection fault" line does not fail the run.  (Every SENDUIPI
-# test with a bad index causes one.)  One boot: guest-fail.sh checks the
-# opposite of each.
+# test with a bad index causes one.)  One boot: guest-fail.sh checks that
+# a failing test and the flags fail.
 . "$(dirname "$0")/guest-common.sh"
 . "$ROOT/scripts/lib.sh"
 cat >"$T/gp.c" <<'EOT'
