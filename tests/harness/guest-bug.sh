@@ -11,3 +11,6 @@ expect "PASS cmd: cmd: survived"
 expect "FAIL boot-smoke: kernel log is clean (first of [0-9]* bad lines: \[ *[0-9.]*\] .*BUG"
 expect "kernel BUG at .*drivers/misc/lkdtm/bugs.c"
 expect "FAIL boot-smoke: boot: the APICs run in xapic mode (APIC routing: "
+# and nothing else failed
+expect "^boot-smoke: 5 passed, 2 failed$"
+expect "^cmd: 1 passed, 0 failed$"
