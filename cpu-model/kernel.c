@@ -115,7 +115,14 @@ void trap_handler(struct regs *r)
 		if (vec == 14)
 			pc->last_cr2 = read_cr2();
 		if (vec == 1 && pc->db_hook) {
+			u64 dr6;
+
 			pc->db_rip[pc->db_n++ % DB_LOG] = r->rip;
+			/* An instruction breakpoint is a fault: resume past it. */
+			asm volatile("mov %%dr6, %0" : "=r"(dr6));
+			if (dr6 & 0xf)
+				r->rflags |= BIT(16);
+			asm volatile("mov %0, %%dr6" :: "r"(0xffff0ff0ul));
 			return;
 		}
 		if ((r->cs & 3) == 3 && pc->user_active) {

@@ -292,6 +292,32 @@ static u64 do_uiret_pf(void *p)
 	return 0;
 }
 
+/*
+ * UIRET at CPL 0 to uiret_rf_target with RFLAGS image img: an instruction
+ * breakpoint there (DR0) is suppressed iff UIRET loaded RF = 1.
+ */
+extern char uiret_rf_target[];
+static __attribute__((noinline)) void uiret_rf_probe(u64 img)
+{
+	asm volatile(
+		"mov %%rsp, %%r8\n\t"
+		"lea -512(%%rsp), %%r9\n\t"
+		"and $-16, %%r9\n\t"
+		"lea uiret_rf_target(%%rip), %%r10\n\t"
+		"sub $64, %%rsp\n\t"
+		"mov %%r10, 0(%%rsp)\n\t"
+		"mov %[img], 8(%%rsp)\n\t"
+		"mov %%r9, 16(%%rsp)\n\t"
+		UIRET_BYTES
+		".globl uiret_rf_target\n"
+		"uiret_rf_target:\n\t"
+		"nop\n\t"
+		"mov %%r8, %%rsp\n\t"
+		"pushq $2\n\t"
+		"popfq\n\t"
+		:: [img] "r"(img) : "r8", "r9", "r10", "memory", "cc");
+}
+
 #define ARITH	0x8d5ul		/* CF PF AF ZF SF OF */
 #define UIRET_MASK 0x254dd5ul
 
@@ -438,6 +464,30 @@ static void insn_tests(void)
 		int ok2 = (res2[0] & 0x3fffff) == 0x2 && res2[1] == res2[2];
 		ok(ok1 && ok2, "uintr insn: UIRET pops RIP, RFLAGS (mask 254DD5h; IF/IOPL/VIF/VIP kept), RSP",
 		   "img %lx -> rflags %lx (exp %lx) rsp %lx (exp %lx); clear -> %lx", img, res[0], exp, res[1], res[2], res2[0]);
+	}
+	{
+		/*
+		 * RF, which PUSHF never shows, through an instruction
+		 * breakpoint on UIRET's target.
+		 */
+		struct percpu *pc = &percpu[0];
+		u64 n[2], rip0;
+
+		asm volatile("mov %0, %%dr0" :: "r"((u64)uiret_rf_target));
+		asm volatile("mov %0, %%dr7" :: "r"(0x401ul));	/* L0, execute, 1 byte */
+		for (int rf = 0; rf < 2; rf++) {
+			pc->db_n = 0;
+			pc->db_hook = 1;
+			uiret_rf_probe(0x2 | (rf ? BIT(16) : 0));
+			pc->db_hook = 0;
+			n[rf] = pc->db_n;
+			if (!rf)
+				rip0 = pc->db_rip[0];
+		}
+		asm volatile("mov %0, %%dr7" :: "r"(0x400ul));
+		ok(n[0] == 1 && rip0 == (u64)uiret_rf_target && n[1] == 0,
+		   "uintr insn: UIRET loads RF: an instruction breakpoint at its target hits with RF=0, not with RF=1",
+		   "RF=0: %lu #DB (at %lx, target %lx); RF=1: %lu #DB", n[0], rip0, (u64)uiret_rf_target, n[1]);
 	}
 	{
 		/*
