@@ -6,6 +6,7 @@
 # mirror the machine already uses, so no package host is named here.
 #
 #   deps.sh                  install what is missing
+#   deps.sh --post-check     the same, and what "./harness post-check" needs
 #   deps.sh --sources-only   only write the apt sources (and update)
 #   deps.sh --print-sources  print the apt sources it would write
 
@@ -29,6 +30,9 @@ PKGS="build-essential flex bison bc libelf-dev libssl-dev ccache cpio
       libglib2.0-dev python3-venv sparse xz-utils git perl dpkg-dev
       coreutils rsync python3-ply python3-git
       python3-sphinx python3-sphinx-rtd-theme"
+# What only "./harness post-check" needs: the man-page linters (groff-base
+# has groff and its man macros) and b4, which writes the mails.
+POST_CHECK_PKGS="mandoc groff-base b4"
 # QEMU 10 needs meson >= 1.5; bookworm has 1.0.1, bookworm-backports 1.7.
 BACKPORTS_PKGS="meson"
 
@@ -184,12 +188,13 @@ meson_ok() {
 }
 
 main() {
-	local need
+	local need pkgs=$PKGS
+	[ "${1:-}" != --post-check ] || pkgs="$PKGS $POST_CHECK_PKGS"
 	# The deb-src lines are needed to fetch the bases, even when every
 	# package is installed already.
 	apt_sources
 	# shellcheck disable=SC2086
-	need=$(missing_pkgs $PKGS)
+	need=$(missing_pkgs $pkgs)
 	if [ -z "$need" ] && meson_ok; then
 		log "deps: everything is installed"
 		return 0
@@ -214,5 +219,6 @@ main() {
 case ${1:-} in
 --sources-only) apt_sources ;;
 --print-sources) sources_text ;;
+--post-check) main --post-check ;;
 *) main ;;
 esac

@@ -17,9 +17,13 @@ verify() {
 
 # apt_download PKG VERSION DIR: the files of source package PKG=VERSION
 # into DIR, with apt.  On failure, shows apt's output and removes DIR.
+# FETCH_APT_OPTS (an array, empty by default) adds options to apt-get
+# source: --tar-only for a base of which only the orig tarball is used.
+FETCH_APT_OPTS=()
 apt_download() {
 	local pkg=$1 ver=$2 dir=$3
-	(cd "$dir" && apt-get source --download-only -q "$pkg=$ver" >"$dir/apt.log" 2>&1) && return 0
+	(cd "$dir" && apt-get source --download-only -q ${FETCH_APT_OPTS[@]+"${FETCH_APT_OPTS[@]}"} \
+		"$pkg=$ver" >"$dir/apt.log" 2>&1) && return 0
 	warn "apt-get source --download-only $pkg=$ver failed:"
 	sed 's/^/    /' "$dir/apt.log" >&2
 	rm -rf "$dir"
