@@ -477,8 +477,12 @@ static void uipi_wait_recv(int w, long seq)
 {
 	clui();
 	while (LOAD(uipi_count[w].n) < seq) {
-		if (uintr_wait((unsigned long)UINTR_WAIT_USEC) < 0 && errno != EINTR)
+		if (uintr_wait(UINTR_WAIT_USEC) < 0 && errno != EINTR) {
+			if (errno == ETIMEDOUT)
+				run_fail("uintr_wait: no interrupt within %lu s: a lost wake-up?",
+					 UINTR_WAIT_USEC / 1000000);
 			loop_fail("uintr_wait", errno);
+		}
 		stui();
 		clui();
 	}
