@@ -12,6 +12,9 @@
 #     --apic MODE       x2apic (default) or xapic: the mode of the local
 #                       APICs, which boot-smoke checks
 #     --add FILE        put FILE into the guest's /harness/ (may repeat)
+#     --qemu-arg ARG    one more argument for QEMU's command line (may
+#                       repeat), e.g. --qemu-arg -plugin --qemu-arg
+#                       file.so,arg=x (./harness bench-ipc uses it)
 #     --collections A,B run only these kselftest collections
 #     --rename OLD=NEW  report suite OLD as NEW (e.g. a boot with nouintr)
 #     --strict-skips S  suites in which a skip fails (default kselftest-uintr)
@@ -48,6 +51,7 @@ MITIGATIONS=" mitigations=off"
 APIC=x2apic
 CMD=()
 ADD=()
+QEMU_ARGS=()
 RENAME=()
 STRICT=kselftest-uintr
 
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--append) APPEND="$APPEND $2"; shift 2 ;;
 	--add) ADD+=("$2"); shift 2 ;;
+	--qemu-arg) QEMU_ARGS+=("$2"); shift 2 ;;
 	--collections) APPEND="$APPEND harness.collections=$2"; shift 2 ;;
 	--rename) RENAME+=(--rename "$2"); shift 2 ;;
 	--strict-skips) STRICT=$2; shift 2 ;;
@@ -136,7 +141,7 @@ QEMU=("$QEMU_BIN" -nodefaults -no-user-config -nographic
 	-kernel "$KERNEL_IMAGE" -initrd "$initrd" -append "$CMDLINE"
 	"${APIC_DEVICE[@]}"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-no-reboot)
+	-no-reboot "${QEMU_ARGS[@]}")
 
 if [ $MODE = shell ]; then
 	exec "${QEMU[@]}" -serial mon:stdio

@@ -3,8 +3,24 @@
 # Build qemu-system-x86_64 from build/qemu into build/qemu-obj: TCG only,
 # the x86_64-softmmu target only, and only the devices of
 # qemu/uintr-test-devices.mak, through ccache.
+#
+#   build-qemu.sh [--plugins]
+#
+# --plugins: the same build with TCG plugins (--enable-plugins), in its own
+# object folder, build/qemu-plugins-obj, for ./harness bench-ipc.  The
+# tests' QEMU (build/qemu-obj) stays without them.
 
 . "$(dirname "$0")/lib.sh"
+
+PLUGINS=
+case ${1:-} in
+'') ;;
+--plugins)
+	PLUGINS=1
+	QEMU_OBJ=$BUILD/qemu-plugins-obj
+	QEMU_BIN=$QEMU_OBJ/qemu-system-x86_64 ;;
+*) die "build-qemu.sh: unknown option $1" ;;
+esac
 
 DEVICES=$HARNESS_ROOT/qemu/uintr-test-devices
 
@@ -32,6 +48,7 @@ CONFIGURE_ARGS=(
 	# qemu-system-data packages provide them.
 	--disable-install-blobs
 )
+[ -z "$PLUGINS" ] || CONFIGURE_ARGS+=(--enable-plugins)
 
 configure_stamp() {
 	{

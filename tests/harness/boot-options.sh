@@ -4,7 +4,7 @@
 # under another suite's name takes that suite's list; a collection name
 # may have a hyphen), and UINTR_PROGRAM_TIMEOUT for every kselftest
 # program only when it is set, and UINTR_STRESS_SECONDS only when it is
-# set.
+# set; and --qemu-arg adds arguments to QEMU's command line.
 . "$(dirname "$0")/common.sh"
 
 # A QEMU that records its command line and exits as if it could not start.
@@ -49,4 +49,11 @@ c=$(cmdline UINTR_PROGRAM_TIMEOUT=900 UINTR_STRESS_SECONDS=7 -- --rename kselfte
 [ "$(param "$c" ktimeout)" = 900 ] || fail "UINTR_PROGRAM_TIMEOUT did not reach the kselftest runner"
 [ "$(param "$c" timeout)" = 900 ] || fail "UINTR_PROGRAM_TIMEOUT did not reach the command"
 [ "$(param "$c" stress)" = 7 ] || fail "UINTR_STRESS_SECONDS did not reach the guest"
+
+# --qemu-arg: each one becomes one argument of QEMU, as given and in
+# order (a plugin and its log, for ./harness bench-ipc).
+cmdline -- --qemu-arg -plugin --qemu-arg "$T/p.so,ranges=$T/r a" --qemu-arg -d >/dev/null
+grep -x -A2 -e -plugin "$T/args" >"$T/last" || true
+printf '%s\n' -plugin "$T/p.so,ranges=$T/r a" -d | cmp -s - "$T/last" ||
+	fail "--qemu-arg did not reach QEMU as given: $(tr '\n' ' ' <"$T/last")"
 exit 0
