@@ -214,7 +214,11 @@ check_config() {	# CFG
 			fi
 		fi
 		if ! kmake "$arch" "$obj" vmlinux >"$log" 2>&1; then
-			result FAIL "$name" "$(grep -m1 -E 'error|Error' "$log" || echo "build failed; see ${log#"$HARNESS_ROOT"/}")"
+			# The compiler's or linker's first error, else make's; not
+			# a file name that has "error" in it (error_report-traces.o).
+			result FAIL "$name" "$(grep -m1 -E '(^|[[:space:]:])(fatal )?error:' "$log" ||
+				grep -m1 -E '\*\*\* .*Error [0-9]+' "$log" ||
+				echo "build failed; see ${log#"$HARNESS_ROOT"/}")"
 			continue
 		fi
 		new=$(warnings "$log" | comm -23 - "$obj/base.warnings" | head -n 1)
