@@ -144,6 +144,9 @@ void trap_handler(struct regs *r)
 		      pc->cpu, exc_name(vec), vec, r->err, r->rip, r->cs, r->rsp, read_cr2());
 	}
 	pc->irq_count[vec]++;
+	if (pc->isr_check_vec && vec == pc->isr_check_vec &&
+	    ((apic_read(0x100 + 0x10 * (vec / 32)) >> (vec % 32)) & 1))
+		pc->isr_seen++;
 	pc->last_irq_vec = vec;
 	pc->last_irq_rip = r->rip;
 	pc->last_irq_cs = r->cs;
@@ -317,29 +320,29 @@ static volatile ufn_t ap_fn;
 static void *volatile ap_arg;
 static volatile u64 ap_req, ap_ack, ap_ret;
 
-volatile struct ap_start_state ap_start;
+volatile struct ap_start_state ap_start, bsp_start;
 
-/* Record the UINTR state and IA32_XSS that the AP starts with. */
-static void ap_record_start(void)
+/* Record the UINTR state and IA32_XSS that a CPU starts with in @st. */
+static void record_start(volatile struct ap_start_state *st)
 {
 	u64 cr4 = read_cr4();
 
 	if ((cpuid_reg(7, 0, EDX) >> 5) & 1) {
 		for (int i = 0; i < 6; i++)
-			ap_start.uintr[i] = rdmsr(MSR_UINTR_RR + i);
+			st->uintr[i] = rdmsr(MSR_UINTR_RR + i);
 		write_cr4(cr4 | CR4_UINTR);
-		ap_start.uif = testui();
+		st->uif = testui();
 		write_cr4(cr4);
 	}
 	if ((cpuid_reg(0xd, 1, EAX) >> 3) & 1)
-		ap_start.xss = rdmsr(MSR_XSS);
-	__atomic_store_n(&ap_start.starts, ap_start.starts + 1, __ATOMIC_RELEASE);
+		st->xss = rdmsr(MSR_XSS);
+	__atomic_store_n(&st->starts, st->starts + 1, __ATOMIC_RELEASE);
 }
 
 void ap_main(void)
 {
 	cpu_init(1);
-	ap_record_start();
+	record_start(&ap_start);
 	/* after an INIT, the requests made so far are done */
 	u64 seen = __atomic_load_n(&ap_req, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&ap_online, 1, __ATOMIC_RELEASE);
@@ -592,6 +595,7 @@ void kmain(void)
 	for (int v = 0; v < 256; v++)
 		set_gate(v, ((u64 *)isr_table)[v], v == USER_EXIT_VECTOR ? 3 : 0);
 	cpu_init(0);
+	record_start(&bsp_start);
 	parse_cmdline();
 	tsc_calibrate();
 

@@ -63,6 +63,9 @@ struct percpu {
 	u64 db_rip[DB_LOG];
 	volatile u64 irq_count[256];
 	u64 last_irq_vec, last_irq_rip, last_irq_cs, last_irq_rflags;
+	/* IDT entries for vector isr_check_vec that found it in service (ISR) */
+	u64 isr_check_vec;
+	volatile u64 isr_seen;
 	u64 tss[13];			/* 104 bytes */
 };
 
@@ -204,14 +207,17 @@ void puts_raw(const char *s);
 /* kernel.c */
 extern struct percpu percpu[2];
 extern int ap_online;
-/* What the AP found each time it started: RESET and INIT leave it zero. */
+/*
+ * What a CPU found each time it started: RESET and INIT leave it zero.
+ * The BSP starts once, from RESET; the AP from RESET, then after INITs.
+ */
 struct ap_start_state {
 	u64 starts;
 	u64 uintr[6];		/* IA32_UINTR_RR .. IA32_UINTR_TT */
 	u64 xss;
 	int uif;
 };
-extern volatile struct ap_start_state ap_start;
+extern volatile struct ap_start_state ap_start, bsp_start;
 int ap_reinit(void);
 extern u64 tsc_khz;
 extern char cmdline[256];

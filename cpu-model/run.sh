@@ -4,7 +4,8 @@
 #   run.sh QEMU_BIN ELF [extra -append args]
 # Exit status: 0 all tests passed, 1 some failed, 2 QEMU died/timed out.
 # TIMEOUT (seconds, default 300) bounds the run; CPU (default
-# "max,vendor=GenuineIntel") is QEMU's -cpu.
+# "max,vendor=GenuineIntel") is QEMU's -cpu, MACHINE (default q35) its
+# -machine.
 set -u
 if [ $# -lt 2 ]; then
 	echo "usage: $0 QEMU_BIN ELF [append-args]" >&2
@@ -17,7 +18,7 @@ set --  ${1+-append "$*"}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 timeout --foreground "${TIMEOUT:-300}" "$QEMU" -nodefaults -no-user-config -nographic \
-	-machine q35 -accel tcg,thread=multi -cpu "${CPU:-max,vendor=GenuineIntel}" -smp 2 -m 256M \
+	-machine "${MACHINE:-q35}" -accel tcg,thread=multi -cpu "${CPU:-max,vendor=GenuineIntel}" -smp 2 -m 256M \
 	-L /usr/share/seabios -L /usr/share/qemu -kernel "$ELF" -serial stdio -monitor none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot "$@" >"$out" 2>&1
 rc=$?

@@ -91,6 +91,23 @@ static u64 do_compat_at(void *p)
 static u64 do_lock_stui(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" STUI_BYTES ::: "memory"); return 0; }
 static u64 do_lock_testui(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" TESTUI_BYTES ::: "memory", "cc"); return 0; }
 static u64 do_lock_send(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" SENDUIPI_RAX :: "a"(0ul) : "memory"); return 0; }
+static u64 do_lock_clui(void *p UNUSED) { asm volatile(".byte 0xf0\n\t" CLUI_BYTES ::: "memory"); return 0; }
+/* LOCK UIRET, with a frame that returns right after it, UIF = 1, should it run. */
+static u64 do_lock_uiret(void *p UNUSED)
+{
+	asm volatile(
+		"mov %%rsp, %%r8\n\t"
+		"lea 1f(%%rip), %%r10\n\t"
+		"sub $64, %%rsp\n\t"
+		"mov %%r10, 0(%%rsp)\n\t"
+		"movq $2, 8(%%rsp)\n\t"
+		"mov %%r8, 16(%%rsp)\n\t"
+		".byte 0xf0\n\t" UIRET_BYTES
+		"1:\n\t"
+		"mov %%r8, %%rsp\n\t"
+		::: "r8", "r10", "memory", "cc");
+	return 0;
+}
 /*
  * The README's prefix choices: with 66, or with F2 as the last of F2/F3,
  * F3 0F 01 EC-EF is #UD; F2 before the F3 does not count.
@@ -363,9 +380,17 @@ static void insn_tests(void)
 		int uif = testui();
 		long r2 = try_call(do_lock_testui, NULL);
 		long r3 = try_call(do_lock_send, NULL);
-		ok(r1 == 6 && r2 == 6 && r3 == 6 && uif == 0 && upid[0].pir == 0,
-		   "uintr insn: LOCK prefix raises #UD (STUI, TESTUI, SENDUIPI)",
-		   "STUI %ld (UIF %d) TESTUI %ld SENDUIPI %ld (pir %lx)", r1, uif, r2, r3, upid[0].pir);
+		long lu = try_call(do_lock_uiret, NULL);
+		int uif_lu = testui();
+		stui();
+		long lc = try_call(do_lock_clui, NULL);
+		int uif_lc = testui();
+		clui();
+		ok(r1 == 6 && r2 == 6 && r3 == 6 && lc == 6 && lu == 6 && uif == 0 && uif_lc == 1 &&
+		   uif_lu == 0 && upid[0].pir == 0,
+		   "uintr insn: LOCK prefix raises #UD (STUI, TESTUI, SENDUIPI, CLUI, UIRET), UIF unchanged",
+		   "STUI %ld (UIF %d) TESTUI %ld SENDUIPI %ld (pir %lx) CLUI %ld (UIF %d) UIRET %ld (UIF %d)",
+		   r1, uif, r2, r3, upid[0].pir, lc, uif_lc, lu, uif_lu);
 		struct { ufn_t fn; const char *name; int uif; long vec; } pf[] = {
 			{ do_66_testui, "66 TESTUI", 0, 6 }, { do_66_clui, "66 CLUI", 1, 6 },
 			{ do_66_stui, "66 STUI", 0, 6 }, { do_f2_testui, "F3 F2 TESTUI", 0, 6 },
@@ -782,7 +807,7 @@ static u64 smap_run(u64 (*fn)(void *), void *arg)
 	return ret;
 }
 
-struct notify_case { u64 upid_addr, idt_before, idt_after, rr, exc_before, exc_after; long fault; };
+struct notify_case { u64 upid_addr, idt_before, idt_after, rr, exc_before, exc_after, isr_before, isr_after; long fault; };
 
 static u64 notify_case_fn(void *p)
 {
@@ -795,14 +820,18 @@ static u64 notify_case_fn(void *p)
 	upid[0].pir = BIT(9);
 	c->idt_before = pc->irq_count[UINV];
 	c->exc_before = pc->exc_count;
+	c->isr_before = pc->isr_seen;
+	pc->isr_check_vec = UINV;
 	apic_send_ipi((u32)pc->apic_id, UINV);
 	sti();
 	u64 end = rdtsc() + ms_to_tsc(100);
 	while (pc->irq_count[UINV] == c->idt_before && upid[0].pir && rdtsc() < end)
 		cpu_relax();
 	cli();
+	pc->isr_check_vec = 0;
 	c->idt_after = pc->irq_count[UINV];
 	c->exc_after = pc->exc_count;
+	c->isr_after = pc->isr_seen;
 	c->rr = rdmsr(MSR_UINTR_RR);
 	return 0;
 }
@@ -815,10 +844,15 @@ static long notify_case_run(struct notify_case *c, int smap)
 	return try_call(notify_case_fn, c);
 }
 
+/*
+ * The notification went through the IDT, untouched: UINV still in service
+ * there (processing that gave up after its EOI would have dismissed it),
+ * ON and PIR kept, no exception.
+ */
 static int notify_went_to_idt(struct notify_case *c, long r)
 {
-	return r < 0 && c->idt_after == c->idt_before + 1 && c->rr == 0 && upid[0].pir == BIT(9) &&
-	       (upid[0].ctl & UPID_ON) && c->exc_after == c->exc_before;
+	return r < 0 && c->idt_after == c->idt_before + 1 && c->isr_after == c->isr_before + 1 &&
+	       c->rr == 0 && upid[0].pir == BIT(9) && (upid[0].ctl & UPID_ON) && c->exc_after == c->exc_before;
 }
 
 struct smap_send { u64 uitt; long r; u64 err, pir; };
@@ -885,24 +919,35 @@ static void notify_source_tests(void)
 	c.upid_addr = UNMAPPED;
 	r = notify_case_run(&c, 0);
 	ok(notify_went_to_idt(&c, r), "uintr notify: a UPID on a not-present page: UINV goes through the IDT, no fault",
-	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
-	   c.exc_after - c.exc_before, c.rr);
+	   "fault %ld, IDT +%lu (in service +%lu), exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
+	   c.isr_after - c.isr_before, c.exc_after - c.exc_before, c.rr);
 
 	/* A read-only UPID: processing would write it. */
 	memset(&c, 0, sizeof(c));
 	c.upid_addr = RO_ALIAS + (u64)&upid[0];
 	r = notify_case_run(&c, 0);
 	ok(notify_went_to_idt(&c, r), "uintr notify: a UPID on a read-only page: UINV goes through the IDT, no fault",
-	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
-	   c.exc_after - c.exc_before, c.rr);
+	   "fault %ld, IDT +%lu (in service +%lu), exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
+	   c.isr_after - c.isr_before, c.exc_after - c.exc_before, c.rr);
+
+	/*
+	 * A UPID in ROM (the BIOS at 0xf0000, read-only RAM to QEMU, mapped
+	 * writable here): the writes of processing would be discarded.
+	 */
+	memset(&c, 0, sizeof(c));
+	c.upid_addr = 0xf0000;
+	r = notify_case_run(&c, 0);
+	ok(notify_went_to_idt(&c, r), "uintr notify: a UPID in ROM: UINV goes through the IDT, no fault",
+	   "fault %ld, IDT +%lu (in service +%lu), exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
+	   c.isr_after - c.isr_before, c.exc_after - c.exc_before, c.rr);
 
 	/* A UPID in MMIO (the local APIC's page): no locked access is possible. */
 	memset(&c, 0, sizeof(c));
 	c.upid_addr = 0xfee00000ul;		/* the local APIC page, xAPIC mode */
 	r = notify_case_run(&c, 0);
 	ok(notify_went_to_idt(&c, r), "uintr notify: a UPID in MMIO: UINV goes through the IDT, no fault",
-	   "fault %ld, IDT +%lu, exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
-	   c.exc_after - c.exc_before, c.rr);
+	   "fault %ld, IDT +%lu (in service +%lu), exceptions +%lu, UIRR %lx", r, c.idt_after - c.idt_before,
+	   c.isr_after - c.isr_before, c.exc_after - c.exc_before, c.rr);
 
 	if (!((cpuid_reg(7, 0, EBX) >> 20) & 1)) {
 		ok(0, "uintr notify: SMAP", "CPUID.7.0:EBX[20] (SMAP) = 0");
@@ -1116,16 +1161,28 @@ static void delivery_tests(void)
 		   u_post_rip, frsp, u_pre_rsp, rr, uif);
 	}
 
-	/* RF cleared at delivery, IF and the other flags unchanged */
+	/*
+	 * RF cleared at delivery, IF and the other flags unchanged.  PUSHF
+	 * never shows RF, so an instruction breakpoint (DR0) on the handler's
+	 * first instruction tells: RF = 1 there would suppress it.
+	 */
 	setup_delivery(0, 128, BIT(3));
+	percpu[0].db_n = 0;
+	percpu[0].db_hook = 1;
+	asm volatile("mov %0, %%dr0" :: "r"((u64)uintr_entry_cpu0));
+	asm volatile("mov %0, %%dr7" :: "r"(0x401ul));	/* L0, execute, 1 byte */
 	stui();
 	r = run_user(ufn_nothing, NULL, user_stack_top(0), USER_RFLAGS | BIT(16) | BIT(11) | BIT(2));
 	clui();
+	asm volatile("mov %0, %%dr7" :: "r"(0x400ul));
+	percpu[0].db_hook = 0;
 	ok(r == 0x1234 && ulog_n[0] == 1 && l[0].vec == 3 && (l[0].rflags & BIT(16)) &&
-	   !(l[0].entry_rflags & BIT(16)) && (l[0].entry_rflags & (BIT(9) | BIT(11) | BIT(2))) == (BIT(9) | BIT(11) | BIT(2)),
-	   "uintr deliver: RFLAGS.RF cleared at delivery (frame keeps RF=1); IF, OF, PF unchanged",
-	   "ret %lx n %lu vec %lu frame RFLAGS %lx handler RFLAGS %lx", r, ulog_n[0], l[0].vec, l[0].rflags,
-	   l[0].entry_rflags);
+	   percpu[0].db_n == 1 && percpu[0].db_rip[0] == (u64)uintr_entry_cpu0 &&
+	   (l[0].entry_rflags & (BIT(9) | BIT(11) | BIT(2))) == (BIT(9) | BIT(11) | BIT(2)),
+	   "uintr deliver: RFLAGS.RF cleared at delivery (frame keeps RF=1; a breakpoint on the handler hits); IF, OF, PF unchanged",
+	   "ret %lx n %lu vec %lu frame RFLAGS %lx handler RFLAGS %lx; %lu #DB, first at %lx (handler %lx)", r,
+	   ulog_n[0], l[0].vec, l[0].rflags, l[0].entry_rflags, percpu[0].db_n, percpu[0].db_rip[0],
+	   (u64)uintr_entry_cpu0);
 
 	/* TF cleared at delivery */
 	setup_delivery(0, 128, BIT(4));
@@ -1848,6 +1905,32 @@ static u64 ap_dirty_uintr(void *p UNUSED)
 	return set;
 }
 
+/* Is everything that @st recorded zero? */
+static int start_state_zero(volatile struct ap_start_state *st)
+{
+	u64 nz = st->xss | st->uif;
+
+	for (int i = 0; i < 6; i++)
+		nz |= st->uintr[i];
+	return !nz;
+}
+
+/*
+ * Power-on RESET zeroes the UINTR registers, UIF and IA32_XSS: the BSP
+ * and the AP record them when they first start, before any test runs.
+ */
+static void reset_test(void)
+{
+	volatile struct ap_start_state *b = &bsp_start, *a = &ap_start;
+
+	ok(b->starts == 1 && start_state_zero(b) && ap_online && a->starts == 1 && start_state_zero(a),
+	   "uintr reset: RESET leaves UIRR, UIHANDLER, UISTACKADJUST, MISC, PD, TT, UIF and IA32_XSS zero (BSP and AP)",
+	   "BSP starts %lu: RR %lx HANDLER %lx STACKADJUST %lx MISC %lx PD %lx TT %lx UIF %d XSS %lx; AP online %d starts %lu: RR %lx HANDLER %lx STACKADJUST %lx MISC %lx PD %lx TT %lx UIF %d XSS %lx",
+	   b->starts, b->uintr[0], b->uintr[1], b->uintr[2], b->uintr[3], b->uintr[4], b->uintr[5], b->uif, b->xss,
+	   ap_online, a->starts, a->uintr[0], a->uintr[1], a->uintr[2], a->uintr[3], a->uintr[4], a->uintr[5],
+	   a->uif, a->xss);
+}
+
 /*
  * INIT (which QEMU implements as RESET plus the state that INIT keeps)
  * zeroes the UINTR registers, UIF and IA32_XSS: the AP records them when
@@ -1884,6 +1967,7 @@ void uintr_tests(void)
 		return;
 	}
 	diag("UINTR present; UIRET_UIF %d; LA57 %d; x2APIC %d", have_uiret_uif(), have_la57(), have_x2apic());
+	reset_test();
 	uintr_disable_all();
 	msr_tests();
 	insn_tests();
@@ -2143,6 +2227,10 @@ void uintr_stress(void)
  * switch of a UINTR task does to the emulated CPU: XSAVES and XRSTORS of
  * x87, SSE and the UINTR component (UIRR = 0, UINV = 0, as Linux leaves
  * it while the task is switched out), and a WRMSR of IA32_UINTR_RR.
+ * Then the cost of an exit to QEMU's CPU loop (PAUSE, which TCG ends with
+ * one) at CPL 0, with UIRR = 0 and with a user interrupt recognized that
+ * CPL 0 keeps from delivery, as it is in a kernel that has just saved a
+ * receiver's state with UIRR != 0.  The two should cost the same.
  */
 void uintr_bench(void)
 {
@@ -2173,6 +2261,18 @@ void uintr_bench(void)
 	t3 = rdtsc();
 	diag("bench: XSAVES+XRSTORS with UINTR %lu cycles, WRMSR UIRR=0 %lu cycles, XSAVES x87+SSE %lu cycles (TSC %lu kHz, %lu rounds)",
 	     (t1 - t0) / n, (t2 - t1) / n, (t3 - t2) / n, tsc_khz, n);
+	t0 = rdtsc();
+	for (u64 i = 0; i < n; i++)
+		asm volatile("pause");
+	t1 = rdtsc();
+	wrmsr(MSR_UINTR_RR, BIT(5));
+	t2 = rdtsc();
+	for (u64 i = 0; i < n; i++)
+		asm volatile("pause");
+	t3 = rdtsc();
+	wrmsr(MSR_UINTR_RR, 0);
+	diag("bench: PAUSE at CPL 0 with UIRR=0 %lu cycles, with UIRR!=0 %lu cycles (%lu rounds)",
+	     (t1 - t0) / n, (t3 - t2) / n, n);
 	uintr_disable_all();
 	xrestore_defaults();
 }

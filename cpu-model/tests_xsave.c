@@ -947,6 +947,28 @@ static void noxsaves_tests(void)
 	ok(r1 == 6 && r2 == 6, "variant noxsaves: XSAVES and XRSTORS raise #UD", "%ld/%ld", r1, r2);
 }
 
+/*
+ * "cpu-variant=named-old" and "cpu-variant=named-new": a named CPU model
+ * that lists XSAVEC and XSAVES (SapphireRapids) on a machine type from
+ * before TCG had them, which must keep its old CPUID (without both), and
+ * on the current one, which offers them.
+ */
+static void named_model_tests(int have)
+{
+	const char *m = have ? "current machine type" : "machine type 9.2";
+	u32 eax = cpuid_reg(0xd, 1, EAX);
+	u64 v;
+	long r = rdmsr_safe(MSR_XSS, &v);
+
+	ok(((eax >> 1) & 1) == (u32)have && ((eax >> 3) & 1) == (u32)have && (eax & BIT(0)) && (eax & BIT(2)),
+	   have ? "variant named-new: SapphireRapids, current machine type: XSAVEC and XSAVES offered"
+		: "variant named-old: SapphireRapids, machine type 9.2: no XSAVEC, no XSAVES (CPUID kept)",
+	   "%s: CPUID.(0Dh,1):EAX=%x", m, eax);
+	ok(have ? r < 0 && v == 0 : fault_is(r, 13, 0),
+	   have ? "variant named-new: IA32_XSS reads 0" : "variant named-old: RDMSR of IA32_XSS raises #GP(0)",
+	   "%s: rdmsr %ld value %lx", m, r, have ? v : 0);
+}
+
 /* Returns 0 when the command line names no variant. */
 int xsave_variant_tests(void)
 {
@@ -954,6 +976,10 @@ int xsave_variant_tests(void)
 		noxsavec_tests();
 	else if (strstr(cmdline, "cpu-variant=noxsaves"))
 		noxsaves_tests();
+	else if (strstr(cmdline, "cpu-variant=named-old"))
+		named_model_tests(0);
+	else if (strstr(cmdline, "cpu-variant=named-new"))
+		named_model_tests(1);
 	else if (strstr(cmdline, "cpu-variant=nouintr"))
 		uintr_variant_nouintr();
 	else if (strstr(cmdline, "cpu-variant=nouiretuif"))

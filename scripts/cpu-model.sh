@@ -5,7 +5,8 @@
 # cross-vCPU stress test (10^6 user IPIs) in xAPIC and in x2APIC mode, and
 # with two senders posting to one UPID at once ("contend"), then
 # on the CPU variants without XSAVEC, XSAVES, UINTR or UIRET_UIF, which
-# check what the missing feature changes.  Each TAP line is one test.
+# check what the missing feature changes, and a named CPU model on an old
+# and on the current machine type.  Each TAP line is one test.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -27,7 +28,7 @@ run() {
 	local name=$1 cpu=$2 status=0 t0
 	shift 2
 	t0=$(date +%s)
-	CPU=$cpu TIMEOUT=${UINTR_CPU_MODEL_TIMEOUT:-600} "$HARNESS_ROOT/cpu-model/run.sh" \
+	CPU=$cpu MACHINE=${RUN_MACHINE:-q35} TIMEOUT=${UINTR_CPU_MODEL_TIMEOUT:-600} "$HARNESS_ROOT/cpu-model/run.sh" \
 		"$QEMU_BIN" "$ELF" "$@" >"$OUT/$name.log" 2>&1 || status=$?
 	log "cpu-model: $name ran $(since "$t0") s"
 	# run.sh: 0 passed, 1 failed, 2 no verdict.
@@ -49,7 +50,11 @@ run noxsavec $CPU,-xsavec cpu-variant=noxsavec
 run noxsaves $CPU,-xsaves cpu-variant=noxsaves
 run nouintr $CPU,-uintr cpu-variant=nouintr
 run nouiretuif $CPU,-uiret-uif cpu-variant=nouiretuif
-cat "$OUT"/arch.results "$OUT"/stress-*.results "$OUT"/no*.results | awk '
+# Machine types from before TCG had XSAVEC and XSAVES keep a named
+# model's old CPUID.
+RUN_MACHINE=pc-q35-9.2 run named-old SapphireRapids cpu-variant=named-old
+run named-new SapphireRapids cpu-variant=named-new
+cat "$OUT"/arch.results "$OUT"/stress-*.results "$OUT"/no*.results "$OUT"/named-*.results | awk '
 	/^cpu-model: / { p += $2; f += $4; s += $6 }
 	END { printf "cpu-model: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; print "" }'
 exit $rc
